@@ -1,0 +1,47 @@
+#include "cli_support.h"
+#include "command_registry.h"
+
+namespace ac::cli {
+namespace {
+
+int runCluster(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("start | stop | status"));
+    parseOrThrow(parser, args, QStringLiteral("Manage the embedded PostgreSQL cluster."));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        throw UsageError(QStringLiteral("expected one action: start, stop or status"));
+    db::ClusterOptions options;
+    options.baseDir = parser.value(QStringLiteral("data-dir"));
+    const QString action = positional.first();
+    if (action == QLatin1String("start")) {
+        bootstrap::BootstrapOptions bootstrapOptions;
+        bootstrapOptions.dataDir = options.baseDir;
+        bootstrap::PreparedDatabase prepared = bootstrap::prepareDatabase(bootstrapOptions, [](const QString& step) {
+            err() << "ragctl: " << step << Qt::endl;
+        });
+        prepared.cluster->detach();  // leave it running for other processes
+        out() << "running: " << prepared.conninfo << Qt::endl;
+        return 0;
+    }
+    db::EmbeddedCluster cluster(options);
+    if (action == QLatin1String("stop")) {
+        cluster.stop();
+        out() << "stopped " << cluster.options().baseDir << Qt::endl;
+        return 0;
+    }
+    if (action == QLatin1String("status")) {
+        const bool running = cluster.isRunning();
+        out() << (running ? "running: " : cluster.isInitialized() ? "stopped: " : "not created: ")
+              << cluster.options().baseDir << Qt::endl;
+        return running ? 0 : 3;
+    }
+    throw UsageError(QStringLiteral("unknown action \"%1\"").arg(action));
+}
+
+const CommandRegistrar kCluster("cluster", "start, stop or inspect the embedded cluster", &runCluster);
+
+} // namespace
+} // namespace ac::cli

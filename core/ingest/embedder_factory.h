@@ -1,0 +1,26 @@
+#pragma once
+
+#include "ingest/embedder.h"
+
+#include <QProcessEnvironment>
+
+namespace ac::ingest {
+
+// Which embedder to use. Defaults are the offline `hash` provider at the schema's 1536 dimensions;
+// AGENT_CONSOLE_EMBEDDER / _EMBED_URL / _EMBED_MODEL / _EMBED_DIMS and OPENAI_API_KEY override.
+struct EmbedderConfig {
+    QString provider = QStringLiteral("hash");
+    QString model;           // empty: the provider's default
+    int dims = 1536;
+    QString url;             // openai: base URL, e.g. http://localhost:11434/v1
+    QString apiKey;          // openai: never logged
+    int timeoutMs = 30000;
+    int batchSize = 64;
+    int maxRetries = 4;
+
+    static EmbedderConfig fromEnvironment(const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
+};
+
+std::unique_ptr<Embedder> makeEmbedder(const EmbedderConfig& config);
+
+} // namespace ac::ingest

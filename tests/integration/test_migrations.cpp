@@ -1,0 +1,106 @@
+#include "db/db_error.h"
+#include "db/migrator.h"
+#include "support/test_database.h"
+
+#include <QtTest>
+
+using namespace ac;
+
+// Runs against a fresh database on the test cluster so "empty database" really is empty.
+class TestMigrations : public QObject {
+    Q_OBJECT
+
+    db::PgConnection freshDatabase(const QString& name)
+    {
+        db::PgConnection admin = test::TestDatabase::instance().connect();
+        admin.exec(QStringLiteral("DROP DATABASE IF EXISTS %1").arg(name));
+        admin.exec(QStringLiteral("CREATE DATABASE %1").arg(name));
+        return db::PgConnection::open(test::TestDatabase::instance().conninfo() + QStringLiteral(" dbname=") + name);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!test::TestDatabase::instance().cluster())
+            QSKIP("needs a server where this role may CREATE DATABASE; uses the embedded test cluster");
+    }
+
+    void appliesInOrderOnEmptyDatabase()
+    {
+        db::PgConnection conn = freshDatabase(QStringLiteral("migrate_empty"));
+        const auto migrations = db::Migrator::embedded();
+        QVERIFY(!migrations.empty());
+        const QStringList applied = db::Migrator(conn).apply(migrations);
+        QCOMPARE(applied.size(), static_cast<qsizetype>(migrations.size()));
+        const db::PgResult rows = conn.exec("SELECT version FROM schema_migrations ORDER BY applied_at, version");
+        for (int r = 0; r < rows.rows(); ++r)
+            QCOMPARE(rows.integer(r, 0), static_cast<qint64>(migrations[static_cast<size_t>(r)].version));
+    }
+
+    void secondRunIsANoOp()
+    {
+        db::PgConnection conn = test::TestDatabase::instance().connect();
+        QVERIFY(db::Migrator(conn).apply(db::Migrator::embedded()).isEmpty());
+        QVERIFY(db::Migrator(conn).pending(db::Migrator::embedded()).isEmpty());
+    }
+
+    void editedMigrationIsRefused()
+    {
+        db::PgConnection conn = freshDatabase(QStringLiteral("migrate_edited"));
+        db::Migrator(conn).apply(db::Migrator::embedded());
+        auto edited = db::Migrator::embedded();
+        edited.front().sql += QStringLiteral("\n-- edited\n");
+        edited.front().checksum = QStringLiteral("0000");
+        try {
+            db::Migrator(conn).apply(edited);
+            QFAIL("an edited migration was applied");
+        } catch (const db::DbError& error) {
+            QCOMPARE(error.sqlstate(), QString::fromLatin1(db::Migrator::kEditedMigration));
+            QVERIFY(error.message().contains(edited.front().name));
+        }
+    }
+
+    void failedMigrationLeavesNothingBehind()
+    {
+        db::PgConnection conn = freshDatabase(QStringLiteral("migrate_broken"));
+        auto migrations = db::Migrator::embedded();
+        migrations.push_back({9999, QStringLiteral("9999_broken.sql"),
+                              QStringLiteral("CREATE TABLE half_done (x int); SELECT no_such_function();"),
+                              QStringLiteral("abc")});
+        QVERIFY_THROWS_EXCEPTION(db::DbError, db::Migrator(conn).apply(migrations));
+        QVERIFY(conn.exec("SELECT to_regclass('half_done') IS NULL").boolean(0, 0));
+        QVERIFY(conn.exec("SELECT count(*) FROM schema_migrations WHERE version = 9999").integer(0, 0) == 0);
+    }
+
+    void pgvectorIsAtLeast08()
+    {
+        db::PgConnection conn = test::TestDatabase::instance().connect();
+        const QString version = conn.exec("SELECT extversion FROM pg_extension WHERE extname = 'vector'").text(0, 0);
+        const QStringList parts = version.split(QLatin1Char('.'));
+        QVERIFY2(parts.size() >= 2 && (parts[0].toInt() > 0 || parts[1].toInt() >= 8), qPrintable(version));
+    }
+
+    void retrievalIndexesExist_data()
+    {
+        QTest::addColumn<QString>("index");
+        QTest::addColumn<QString>("definitionPart");
+        QTest::newRow("btree_merchant") << QStringLiteral("chunks_merchant_idx") << QStringLiteral("btree (merchant_id");
+        QTest::newRow("gin_acl") << QStringLiteral("chunks_acl_gin") << QStringLiteral("gin (acl)");
+        QTest::newRow("gin_tsvector") << QStringLiteral("chunks_search_gin") << QStringLiteral("gin (search_tsv)");
+        QTest::newRow("hnsw_cosine") << QStringLiteral("chunks_embedding_hnsw")
+                                     << QStringLiteral("hnsw (embedding vector_cosine_ops)");
+    }
+    void retrievalIndexesExist()
+    {
+        QFETCH(QString, index);
+        QFETCH(QString, definitionPart);
+        db::PgConnection conn = test::TestDatabase::instance().connect();
+        const db::PgResult row =
+            conn.exec("SELECT indexdef FROM pg_indexes WHERE indexname = $1", db::PgParams().add(index));
+        QCOMPARE(row.rows(), 1);
+        QVERIFY2(row.text(0, 0).contains(definitionPart), qPrintable(row.text(0, 0)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrations)
+#include "test_migrations.moc"
