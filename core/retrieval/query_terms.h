@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace ac::retrieval {
+
+// The meaningful parts of a query or pasted message, in first-seen order, lower-cased.
+struct QueryTerms {
+    QStringList words;        // stop words removed, de-duplicated
+    QStringList identifiers;  // tokens carrying a digit: order numbers, SKUs ("4821", "wid-blu-01")
+    QStringList phrases;      // adjacent word pairs of the original text ("blue widget")
+};
+
+// Lower-cased tokens: runs of letters and digits, keeping inner hyphens ("wid-blu-01").
+QStringList tokenize(const QString& text);
+
+// A light, deterministic suffix stripper so "refunds" meets "refund"; both sides use it.
+QString stemWord(const QString& word);
+
+QueryTerms extractQueryTerms(const QString& text, int maxTerms = 32);
+
+// An OR of the terms in to_tsquery syntax ("refund | arrive | 4821"); the server stems each term.
+// Tokens hold only letters, digits and inner hyphens, so the value cannot carry tsquery operators.
+QString orTsQuery(const QueryTerms& terms);
+
+} // namespace ac::retrieval
