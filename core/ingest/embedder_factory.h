@@ -4,6 +4,8 @@
 
 #include <QProcessEnvironment>
 
+#include <optional>
+
 namespace ac::ingest {
 
 // Which embedder to use. Defaults are the offline `hash` provider at the schema's 1536 dimensions;
@@ -17,6 +19,8 @@ struct EmbedderConfig {
     int timeoutMs = 30000;
     int batchSize = 64;
     int maxRetries = 4;
+    int initialBackoffMs = 500;  // doubles per retry; a Retry-After header wins
+    std::optional<bool> sendDimensions;  // openai: send "dimensions"; unset: only for text-embedding-3-*
 
     static EmbedderConfig fromEnvironment(const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
 };

@@ -11,6 +11,8 @@ struct IngestResult {
     int chunksWritten = 0;    // inserted or updated
     int chunksUnchanged = 0;  // content hash matched: not re-embedded, not rewritten
     int chunksDeleted = 0;    // no longer produced by the source
+    int chunksEmbedded = 0;   // vectors computed by the embedder for this call
+    int corpusVersion = 0;    // the live version written to
 };
 
 // Writes one source and all its chunks atomically: embeddings are computed first (outside the

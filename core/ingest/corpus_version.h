@@ -1,0 +1,38 @@
+#pragma once
+
+#include "db/pg_connection.h"
+#include "ingest/embedder.h"
+
+#include <optional>
+
+namespace ac::ingest {
+
+struct CorpusVersion {
+    int version = 0;
+    EmbeddingSpec spec;
+    QString chunkerVersion;
+    QString state;  // "building" | "live" | "retired"
+};
+
+// The version retrieval reads, if the merchant has one.
+std::optional<CorpusVersion> liveCorpus(db::PgConnection& conn, const QString& merchantId);
+
+// The live version, created as version 1 for `spec` when the merchant has none. Throws IngestError
+// for an unknown merchant or when the live version was embedded with a different model or
+// dimensions (the fix is `ragctl reembed`).
+CorpusVersion ensureLiveCorpus(db::PgConnection& conn, const QString& merchantId, const EmbeddingSpec& spec,
+                               const QString& chunkerVersion);
+
+// Throws IngestError unless the merchant exists.
+void requireMerchant(db::PgConnection& conn, const QString& merchantId);
+
+// Throws IngestError when vectors of `spec` cannot be stored in chunks.embedding or would be
+// mixed into a live corpus embedded differently.
+void checkCompatible(const CorpusVersion& live, const EmbeddingSpec& spec, const QString& merchantId);
+int embeddingColumnDims(db::PgConnection& conn);
+
+// Serialises writers of one merchant's corpus inside the current transaction: ingests queue behind
+// each other and behind a re-embed's switch.
+void lockMerchantCorpus(db::PgConnection& conn, const QString& merchantId);
+
+} // namespace ac::ingest
