@@ -1,12 +1,14 @@
 #include "security/audit.h"
 
+#include "retrieval/result_json.h"
+
 #include <QCryptographicHash>
 
 namespace ac::security {
 
 namespace {
 
-constexpr const char* kRecordRetrieval = "SELECT app.record_retrieval($1, $2, $3, $4, $5, $6::bigint[])";
+constexpr const char* kRecordRetrieval = "SELECT app.record_retrieval($1, $2, $3, $4, $5, $6, $7::bigint[])";
 
 QByteArray bigintArrayLiteral(const std::vector<qint64>& ids)
 {
@@ -20,24 +22,20 @@ QByteArray bigintArrayLiteral(const std::vector<qint64>& ids)
     return out;
 }
 
-} // namespace
-
-QString modeName(retrieval::Mode mode)
+std::optional<QString> optionalText(const QString& value)
 {
-    switch (mode) {
-    case retrieval::Mode::Vector: return QStringLiteral("vector");
-    case retrieval::Mode::Lexical: return QStringLiteral("lexical");
-    case retrieval::Mode::Hybrid: return QStringLiteral("hybrid");
-    }
-    return QStringLiteral("hybrid");
+    return value.isEmpty() ? std::nullopt : std::optional<QString>(value);
 }
+
+} // namespace
 
 qint64 recordRetrieval(db::PgConnection& conn, const AuditEntry& entry)
 {
     const QByteArray utf8 = entry.query.toUtf8();
     const QString digest = QString::fromLatin1(QCryptographicHash::hash(utf8, QCryptographicHash::Sha256).toHex());
     db::PgParams params;
-    params.add(entry.agentId.isEmpty() ? std::optional<QString>() : std::optional<QString>(entry.agentId))
+    params.add(optionalText(entry.agentId))
+        .add(optionalText(entry.merchantId))
         .add(digest)
         .add(static_cast<qint64>(entry.query.size()))
         .add(entry.mode)
@@ -51,8 +49,9 @@ qint64 recordRetrieval(db::PgConnection& conn, const retrieval::RetrievalRequest
 {
     AuditEntry entry;
     entry.agentId = request.agent.agentId;
+    entry.merchantId = request.agent.merchantId;
     entry.query = request.query;
-    entry.mode = modeName(request.options.mode);
+    entry.mode = retrieval::modeName(request.options.mode);
     entry.k = request.options.k;
     entry.chunkIds.reserve(result.chunks.size());
     for (const retrieval::RetrievedChunk& chunk : result.chunks)

@@ -12,7 +12,8 @@ namespace ac::security {
 // One retrieval as the audit trail records it. The query text itself is not stored (it is a
 // customer's message): only its SHA-256 and length.
 struct AuditEntry {
-    QString agentId;  // checked against the session's role; required when the owner records
+    QString agentId;     // checked against the session's role; required when the owner records
+    QString merchantId;  // likewise
     QString query;
     QString mode;     // "vector" | "lexical" | "hybrid"
     int k = 0;
@@ -27,7 +28,5 @@ qint64 recordRetrieval(db::PgConnection& conn, const AuditEntry& entry);
 // The hook the retriever calls once per answered request.
 qint64 recordRetrieval(db::PgConnection& conn, const retrieval::RetrievalRequest& request,
                        const retrieval::RetrievalResult& result);
-
-QString modeName(retrieval::Mode mode);
 
 } // namespace ac::security
