@@ -113,9 +113,13 @@ void BinaryCopyEncoder::addTextArray(const QStringList& values)
 
 void BinaryCopyEncoder::addJsonb(const QJsonObject& value)
 {
-    const QByteArray json = QJsonDocument(value).toJson(QJsonDocument::Compact);
+    addJsonbText(QJsonDocument(value).toJson(QJsonDocument::Compact));  // jsonb binary: version byte 1 + text
+}
+
+void BinaryCopyEncoder::addJsonbText(const QByteArray& json)
+{
     putInt32(static_cast<qint32>(json.size() + 1));
-    buffer_.append('\1');  // jsonb binary format version
+    buffer_.append('\1');
     buffer_.append(json);
 }
 

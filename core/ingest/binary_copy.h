@@ -27,6 +27,7 @@ public:
     void addTimestamp(const std::optional<QDateTime>& value);  // timestamptz
     void addTextArray(const QStringList& values);
     void addJsonb(const QJsonObject& value);
+    void addJsonbText(const QByteArray& json);
     void addVector(std::span<const float> values);
     void addNull();
 

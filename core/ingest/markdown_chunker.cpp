@@ -96,7 +96,7 @@ private:
             return;
         }
         // Levels 3-6 nest under the current H2 (or under the title before the first H2).
-        const int depth = level - 2;
+        const int depth = level - 1;
         headings_.resize(depth);
         headings_[depth - 1] = text;
         units_.push_back({text, countTokens(text), true, true, headingPath()});
