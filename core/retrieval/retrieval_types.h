@@ -39,6 +39,7 @@ struct RetrievalOptions {
     int maxScanTuples = 20000;     // hnsw.max_scan_tuples
     int exactScanThreshold = 5000; // Auto: exact scan when at most this many authorised rows
     int rerankDepth = 50;          // how many fused candidates the reranker reorders
+    int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)
 };
 
 struct RetrievalRequest {

@@ -1,0 +1,74 @@
+#pragma once
+
+// Every statement the retrieval path runs. Parameters common to both legs come first and in the
+// same order: $1 merchant id, $2 corpus version, $3 the agent's ACL tokens, $4 row limit.
+namespace ac::retrieval::sql {
+
+inline constexpr const char* kLiveCorpus =
+    "SELECT version, embedding_provider, embedding_model, embedding_dims "
+    "FROM corpus_versions WHERE merchant_id = $1 AND state = 'live'";
+
+// SET LOCAL with a parameter: lasts until the transaction ends, never leaks into a pooled session.
+inline constexpr const char* kSetLocal = "SELECT set_config($1, $2, true)";
+
+// Planner estimates for choosing the vector path; EXPLAIN without ANALYZE runs nothing.
+inline constexpr const char* kEstimateAuthorised =
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c "
+    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[]";
+inline constexpr const char* kEstimateMerchant =
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2";
+inline constexpr const char* kTableSize =
+    "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'chunks'::regclass";
+
+// Whether more authorised rows exist than a leg returned, counting at most $4 of them.
+inline constexpr const char* kCountAuthorised =
+    "SELECT count(*) FROM (SELECT 1 FROM chunks c "
+    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] LIMIT $4) AS authorised";
+
+// $5 is the query embedding. The same statement serves the HNSW and the exact path: the settings
+// applied before it decide which access path the planner may use.
+inline constexpr const char* kVectorLeg =
+    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
+    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
+    "c.embedding <=> $5::vector AS distance "
+    "FROM chunks c "
+    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
+    "ORDER BY c.embedding <=> $5::vector "
+    "LIMIT $4";
+
+// $5 is an OR of query terms in to_tsquery syntax; the server stems them with the 'english'
+// configuration, the same one search_tsv was built with.
+inline constexpr const char* kLexicalLeg =
+    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
+    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
+    "ts_rank_cd(c.search_tsv, q.query) AS score "
+    "FROM chunks c, to_tsquery('english', $5) AS q(query) "
+    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
+    "AND c.search_tsv @@ q.query "
+    "ORDER BY score DESC, c.id "
+    "LIMIT $4";
+
+// Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
+inline constexpr const char* kSourceTitles =
+    "SELECT 'document' AS source_type, id, title FROM support_documents "
+    "WHERE merchant_id = $1 AND id = ANY($2::text[]) "
+    "UNION ALL "
+    "SELECT 'ticket', id, left(text, 120) FROM tickets WHERE merchant_id = $1 AND id = ANY($3::text[])";
+
+inline constexpr const char* kChunkStatistics =
+    "SELECT n_live_tup, n_mod_since_analyze, (last_analyze IS NULL AND last_autoanalyze IS NULL) AS never "
+    "FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass";
+
+inline constexpr const char* kExplainPrefix = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ";
+
+} // namespace ac::retrieval::sql
+
+namespace ac::retrieval::sql {
+
+// Exact counts for a small tenant (the caller checks the estimate first): all of the merchant's
+// rows in the version, and those the agent may read.
+inline constexpr const char* kCountScope =
+    "SELECT count(*) AS merchant_rows, count(*) FILTER (WHERE c.acl && $3::text[]) AS authorised_rows "
+    "FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2";
+
+} // namespace ac::retrieval::sql

@@ -1,0 +1,265 @@
+#include "retrieval/retriever.h"
+
+#include "retrieval/lexical_leg.h"
+#include "retrieval/live_corpus.h"
+#include "retrieval/plan_tree.h"
+#include "retrieval/query_sql.h"
+#include "retrieval/query_terms.h"
+#include "retrieval/result_json.h"
+#include "retrieval/rrf_fusion.h"
+#include "retrieval/source_diversity.h"
+#include "retrieval/vector_leg.h"
+#include "retrieval/vector_path.h"
+#include "security/audit.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+
+#include <algorithm>
+
+namespace ac::retrieval {
+
+namespace {
+
+class StageClock {
+public:
+    explicit StageClock(Diagnostics& d) : diagnostics_(d) { timer_.start(); }
+    void lap(const QString& stage)
+    {
+        diagnostics_.timings.push_back({stage, timer_.nsecsElapsed() / 1e6});
+        timer_.restart();
+    }
+
+private:
+    Diagnostics& diagnostics_;
+    QElapsedTimer timer_;
+};
+
+void validate(const RetrievalRequest& request)
+{
+    const RetrievalOptions& o = request.options;
+    if (request.agent.merchantId.isEmpty())
+        throw RetrievalError(QStringLiteral("the agent has no merchant"));
+    if (o.k < 1 || o.k > 1000)
+        throw RetrievalError(QStringLiteral("k must be between 1 and 1000 (got %1)").arg(o.k));
+    if (o.candidates < 1 || o.candidates > 10000)
+        throw RetrievalError(QStringLiteral("candidates must be between 1 and 10000 (got %1)").arg(o.candidates));
+    if (o.efSearch < 1 || o.efSearch > 1000)
+        throw RetrievalError(QStringLiteral("ef_search must be between 1 and 1000 (got %1)").arg(o.efSearch));
+    if (o.rrfK < 0)
+        throw RetrievalError(QStringLiteral("the RRF k must not be negative"));
+    if (o.maxScanTuples < 1)
+        throw RetrievalError(QStringLiteral("max_scan_tuples must be positive"));
+}
+
+QString iterativeScanName(const VectorLegSettings& s)
+{
+    if (s.exact)
+        return QStringLiteral("n/a");
+    return s.iterativeScan ? QStringLiteral("relaxed_order") : QStringLiteral("off");
+}
+
+// Titles come from the source rows, for the few chunks that made the final cut.
+void attachTitles(db::PgConnection& conn, const QString& merchantId, std::vector<RetrievedChunk>& chunks)
+{
+    QStringList documents, tickets;
+    for (const RetrievedChunk& c : chunks)
+        (c.sourceType == QLatin1String("ticket") ? tickets : documents) << c.sourceId;
+    if (chunks.empty())
+        return;
+    const db::PgResult r = conn.exec(sql::kSourceTitles,
+                                     db::PgParams().add(merchantId).addTextArray(documents).addTextArray(tickets));
+    QHash<QString, QString> titles;
+    for (int i = 0; i < r.rows(); ++i)
+        titles.insert(r.text(i, 0) + QLatin1Char('/') + r.text(i, 1), r.text(i, 2));
+    for (RetrievedChunk& c : chunks)
+        c.title = titles.value(c.sourceType + QLatin1Char('/') + c.sourceId);
+}
+
+bool statisticsStale(db::PgConnection& conn)
+{
+    const db::PgResult r = conn.exec(sql::kChunkStatistics);
+    if (r.empty())
+        return false;
+    const qint64 live = r.integer(0, "n_live_tup");
+    const qint64 modified = r.integer(0, "n_mod_since_analyze");
+    return r.boolean(0, "never") || modified > std::max<qint64>(1000, live / 5);
+}
+
+} // namespace
+
+Retriever::Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranker* reranker)
+    : conn_(conn), embedder_(embedder), reranker_(reranker)
+{
+}
+
+RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
+{
+    validate(request);
+    const RetrievalOptions& o = request.options;
+    RetrievalResult result;
+    Diagnostics& d = result.diagnostics;
+    QElapsedTimer total;
+    total.start();
+    StageClock clock(d);
+
+    const bool wantVector = o.mode != Mode::Lexical;
+    const bool wantLexical = o.mode != Mode::Vector;
+    const int limit = std::max(o.candidates, o.k);
+    d.efSearch = o.efSearch;
+
+    const std::optional<LiveCorpus> corpus = loadLiveCorpus(conn_, request.agent.merchantId);
+    if (!corpus) {
+        d.notes << QStringLiteral("merchant %1 has no live corpus version: nothing to search").arg(request.agent.merchantId);
+        d.totalMs = total.nsecsElapsed() / 1e6;
+        return result;
+    }
+    d.corpusVersion = corpus->version;
+    const LegScope scope{request.agent.merchantId, corpus->version, request.agent.aclTokens};
+
+    ingest::Embedding queryVector;
+    if (wantVector) {
+        const ingest::EmbeddingSpec spec = embedder_.spec();
+        if (!corpus->matches(spec))
+            throw RetrievalError(QStringLiteral("the live corpus of %1 (version %2) was embedded with %3/%4 (%5 dims) but "
+                                                "the query embedder is %6/%7 (%8 dims); configure the matching embedder")
+                                     .arg(scope.merchantId).arg(corpus->version).arg(corpus->provider, corpus->model)
+                                     .arg(corpus->dims).arg(spec.provider, spec.model).arg(spec.dims));
+        queryVector = embedder_.embed({request.query}).at(0);
+        clock.lap(QStringLiteral("embed"));
+    }
+
+    db::Transaction tx(conn_, "BEGIN READ ONLY");
+    std::vector<LegQuery> ran;
+
+    // Scope sizes: estimates first; exact counts when the tenant is small enough to count cheaply.
+    const PathEstimates estimates = estimatePath(conn_, scope);
+    d.merchantRowsEstimate = estimates.merchant;
+    d.authorisedRowsEstimate = estimates.authorised;
+    PathEstimates decisionInput = estimates;
+    if (estimates.merchant <= o.exactScanThreshold) {
+        const db::PgResult counts = conn_.exec(
+            sql::kCountScope, db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens));
+        d.merchantRowsEstimate = decisionInput.merchant = counts.integer(0, "merchant_rows");
+        d.authorisedRowsEstimate = decisionInput.authorised = counts.integer(0, "authorised_rows");
+    } else {
+        d.notes << QStringLiteral("row counts are planner estimates");
+    }
+    d.rowsRemovedByFilter = std::max<qint64>(0, d.merchantRowsEstimate - d.authorisedRowsEstimate);
+    clock.lap(QStringLiteral("estimate"));
+
+    std::vector<RetrievedChunk> vectorHits;
+    VectorLegSettings vs{false, o.efSearch, o.iterativeScan, o.maxScanTuples, limit};
+    if (wantVector) {
+        const PathDecision decision = chooseVectorPath(decisionInput, o, limit);
+        vs.exact = decision.exact;
+        d.notes << decision.reason;
+        ran.push_back(vectorLegQuery(scope, queryVector, vs));
+        vectorHits = runVectorLeg(conn_, ran.back());
+        d.vectorPath = vs.exact ? QStringLiteral("exact") : QStringLiteral("hnsw");
+        d.iterativeScan = iterativeScanName(vs);
+
+        if (static_cast<int>(vectorHits.size()) < limit) {
+            const db::PgResult count = conn_.exec(
+                sql::kCountAuthorised,
+                db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit));
+            if (count.integer(0, 0) > static_cast<qint64>(vectorHits.size())) {
+                d.underReturned = true;
+                d.notes << QStringLiteral("the %1 path returned %2 of %3 rows while more authorised rows exist")
+                               .arg(d.vectorPath).arg(vectorHits.size()).arg(limit);
+                if (!vs.exact) {
+                    vs.exact = true;
+                    ran.push_back(vectorLegQuery(scope, queryVector, vs));
+                    ran.back().leg = QStringLiteral("vector_widened");
+                    vectorHits = runVectorLeg(conn_, ran.back());
+                    d.widened = true;
+                    d.vectorPath = QStringLiteral("hnsw+exact");
+                }
+            }
+        }
+        d.vectorCandidates = static_cast<int>(vectorHits.size());
+        clock.lap(QStringLiteral("vector"));
+    }
+
+    std::vector<RetrievedChunk> lexicalHits;
+    if (wantLexical) {
+        d.lexicalQuery = orTsQuery(extractQueryTerms(request.query));
+        if (d.lexicalQuery.isEmpty()) {
+            d.notes << QStringLiteral("no searchable terms in the query: lexical leg skipped");
+        } else {
+            ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit));
+            lexicalHits = runLexicalLeg(conn_, ran.back());
+        }
+        d.lexicalCandidates = static_cast<int>(lexicalHits.size());
+        clock.lap(QStringLiteral("lexical"));
+    }
+
+    std::vector<RetrievedChunk> fused =
+        fuseReciprocalRank(std::move(vectorHits), std::move(lexicalHits), {o.rrfK, o.vectorWeight, o.lexicalWeight});
+    clock.lap(QStringLiteral("fusion"));
+
+    if (o.rerank && !fused.empty()) {
+        Reranker* reranker = reranker_ ? reranker_ : &lexicalReranker_;
+        try {
+            applyRerank(*reranker, request.query, fused, o.rerankDepth);
+            d.reranker = reranker->name();
+        } catch (const RerankError& error) {
+            d.notes << QStringLiteral("%1 reranker failed (%2); used the lexical reranker").arg(reranker->name(),
+                                                                                                 QString::fromUtf8(error.what()));
+            applyRerank(lexicalReranker_, request.query, fused, o.rerankDepth);
+            d.reranker = lexicalReranker_.name();
+        }
+        clock.lap(QStringLiteral("rerank"));
+    }
+    diversifyBySource(fused, o.maxPerSource);
+    if (fused.size() > static_cast<size_t>(o.k))
+        fused.resize(static_cast<size_t>(o.k));
+    attachTitles(conn_, scope.merchantId, fused);
+    result.chunks = std::move(fused);
+    clock.lap(QStringLiteral("finish"));
+
+    QJsonObject settings{
+        {QStringLiteral("mode"), modeName(o.mode)},
+        {QStringLiteral("k"), o.k},
+        {QStringLiteral("candidates"), limit},
+        {QStringLiteral("rrf_k"), o.rrfK},
+        {QStringLiteral("vector_weight"), o.vectorWeight},
+        {QStringLiteral("lexical_weight"), o.lexicalWeight},
+        {QStringLiteral("rerank"), o.rerank},
+        {QStringLiteral("rerank_depth"), o.rerankDepth},
+        {QStringLiteral("max_per_source"), o.maxPerSource},
+        {QStringLiteral("exact_scan_threshold"), o.exactScanThreshold},
+        {QStringLiteral("corpus_version"), corpus->version},
+        {QStringLiteral("embedding_model"), corpus->model},
+    };
+    for (const LegQuery& q : ran)
+        settings.insert(q.leg + QStringLiteral("_settings"), settingsToJson(q));
+    d.settings = settings;
+
+    if (o.explain) {
+        const bool stale = statisticsStale(conn_);
+        QJsonObject raw;
+        for (const LegQuery& q : ran) {
+            QueryPlan plan = explainLeg(conn_, q);
+            PlanExpectations expect;
+            expect.statisticsStale = stale;
+            if (q.leg == QLatin1String("vector")) {
+                expect.expectHnsw = d.vectorPath.startsWith(QLatin1String("hnsw"));
+                expect.wantedRows = limit;
+                expect.moreRowsExist = d.underReturned;
+            }
+            plan.warnings = planWarnings(plan, expect);
+            raw.insert(q.leg, plan.raw);
+            result.plans.push_back(std::move(plan));
+        }
+        result.planJson = raw;
+        clock.lap(QStringLiteral("explain"));
+    }
+
+    tx.commit();
+    security::recordRetrieval(conn_, request, result);  // audit trail (issue 6), outside the read-only tx
+    d.totalMs = total.nsecsElapsed() / 1e6;
+    return result;
+}
+
+} // namespace ac::retrieval

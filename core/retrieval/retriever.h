@@ -1,0 +1,39 @@
+#pragma once
+
+#include "db/pg_connection.h"
+#include "ingest/embedder.h"
+#include "retrieval/lexical_reranker.h"
+#include "retrieval/retrieval_types.h"
+
+#include <stdexcept>
+
+namespace ac::retrieval {
+
+// A request retrieval cannot serve as asked (bad options, an embedder that does not match the
+// merchant's live corpus); the message says what to change.
+class RetrievalError : public std::runtime_error {
+public:
+    explicit RetrievalError(const QString& message) : std::runtime_error(message.toStdString()) {}
+};
+
+// The one retrieval API. Every candidate is restricted, inside the SQL, to the agent's merchant,
+// the merchant's live corpus version and chunks whose acl overlaps the agent's tokens. Both legs
+// run in one read-only transaction whose settings (SET LOCAL) end with it.
+//
+// Blocking; use it from one thread at a time with a connection of that thread. A statement
+// cancelled through the connection's CancelHandle surfaces as DbError with isQueryCanceled().
+class Retriever {
+public:
+    // reranker: the second stage; null means the built-in LexicalReranker. Not owned.
+    Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranker* reranker = nullptr);
+
+    RetrievalResult retrieve(const RetrievalRequest& request);
+
+private:
+    db::PgConnection& conn_;
+    ingest::Embedder& embedder_;
+    Reranker* reranker_;
+    LexicalReranker lexicalReranker_;
+};
+
+} // namespace ac::retrieval

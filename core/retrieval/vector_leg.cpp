@@ -1,0 +1,44 @@
+#include "retrieval/vector_leg.h"
+
+#include "retrieval/query_sql.h"
+
+#include <algorithm>
+
+namespace ac::retrieval {
+
+LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding, const VectorLegSettings& s)
+{
+    LegQuery q;
+    q.leg = QStringLiteral("vector");
+    q.sql = sql::kVectorLeg;
+    q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(s.limit).addVector(embedding);
+    const auto on = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
+    q.settings = {
+        {QStringLiteral("enable_seqscan"), on(false)},
+        {QStringLiteral("enable_indexscan"), on(!s.exact)},
+        {QStringLiteral("enable_bitmapscan"), on(s.exact)},
+        {QStringLiteral("enable_sort"), on(s.exact)},
+    };
+    if (!s.exact) {
+        q.settings.emplace_back(QStringLiteral("hnsw.ef_search"), QString::number(s.efSearch));
+        q.settings.emplace_back(QStringLiteral("hnsw.iterative_scan"),
+                                s.iterativeScan ? QStringLiteral("relaxed_order") : QStringLiteral("off"));
+        q.settings.emplace_back(QStringLiteral("hnsw.max_scan_tuples"), QString::number(s.maxScanTuples));
+    }
+    return q;
+}
+
+std::vector<RetrievedChunk> runVectorLeg(db::PgConnection& conn, const LegQuery& query)
+{
+    auto rows = runLeg(conn, query, "distance");
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::vector<RetrievedChunk> out;
+    out.reserve(rows.size());
+    for (auto& [chunk, distance] : rows) {
+        chunk.scores.vectorSimilarity = 1.0 - distance;
+        out.push_back(std::move(chunk));
+    }
+    return out;
+}
+
+} // namespace ac::retrieval

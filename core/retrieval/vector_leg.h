@@ -1,0 +1,27 @@
+#pragma once
+
+#include "retrieval/leg_query.h"
+
+#include <span>
+
+namespace ac::retrieval {
+
+struct VectorLegSettings {
+    bool exact = false;       // exact scan over the filtered rows instead of the HNSW index
+    int efSearch = 80;
+    bool iterativeScan = true;
+    int maxScanTuples = 20000;
+    int limit = 50;
+};
+
+// The vector leg as it will run. HNSW: ef_search, relaxed-order iterative scan and its tuple bound,
+// other access paths disabled so the planner walks the graph with the tenant and ACL filter applied.
+// Exact: index scans disabled, so the rows come from the merchant/ACL indexes (bitmap scans) and
+// are ordered by true distance.
+LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding, const VectorLegSettings& settings);
+
+// Runs it; similarity = 1 - cosine distance, and rows are re-sorted by it (a relaxed-order scan may
+// hand them over slightly out of order).
+std::vector<RetrievedChunk> runVectorLeg(db::PgConnection& conn, const LegQuery& query);
+
+} // namespace ac::retrieval

@@ -1,0 +1,59 @@
+#include "retrieval/vector_path.h"
+
+#include "retrieval/query_sql.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace ac::retrieval {
+
+namespace {
+
+qint64 planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params)
+{
+    const db::PgResult result = conn.exec(explain, params);
+    const QJsonArray doc = QJsonDocument::fromJson(result.bytes(0, 0)).array();
+    return static_cast<qint64>(doc.first().toObject().value(QLatin1String("Plan")).toObject()
+                                   .value(QLatin1String("Plan Rows")).toDouble());
+}
+
+} // namespace
+
+PathEstimates estimatePath(db::PgConnection& conn, const LegScope& scope)
+{
+    PathEstimates e;
+    e.authorised = planRows(conn, sql::kEstimateAuthorised,
+                            db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens));
+    e.merchant = planRows(conn, sql::kEstimateMerchant, db::PgParams().add(scope.merchantId).add(scope.corpusVersion));
+    const db::PgResult size = conn.exec(sql::kTableSize);
+    e.table = size.empty() ? 0 : size.integer(0, 0);
+    e.table = std::max({e.table, e.merchant, e.authorised});
+    return e;
+}
+
+PathDecision chooseVectorPath(const PathEstimates& e, const RetrievalOptions& options, int limit)
+{
+    using VP = RetrievalOptions::VectorPath;
+    if (options.vectorPath == VP::Exact)
+        return {true, QStringLiteral("exact scan requested")};
+    if (options.vectorPath == VP::Hnsw)
+        return {false, QStringLiteral("HNSW requested")};
+    if (e.authorised <= options.exactScanThreshold)
+        return {true, QStringLiteral("about %1 authorised rows (<= %2): exact scan")
+                          .arg(e.authorised).arg(options.exactScanThreshold)};
+    // The graph holds every merchant's rows; to collect `limit` passing rows the scan visits about
+    // limit / selectivity tuples.
+    const double selectivity = static_cast<double>(e.authorised) / static_cast<double>(std::max<qint64>(e.table, 1));
+    const double visits = limit / std::max(selectivity, 1e-9);
+    const double budget = options.iterativeScan ? options.maxScanTuples : options.efSearch;
+    if (visits > budget)
+        return {true, QStringLiteral("filter keeps %1% of the index; HNSW would visit ~%2 tuples (> %3): exact scan")
+                          .arg(selectivity * 100, 0, 'f', 2).arg(qRound64(visits)).arg(budget)};
+    return {false, QStringLiteral("about %1 authorised rows, %2% of the index: HNSW")
+                       .arg(e.authorised).arg(selectivity * 100, 0, 'f', 2)};
+}
+
+} // namespace ac::retrieval
