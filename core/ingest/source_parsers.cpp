@@ -69,12 +69,6 @@ QStringList parseInlineList(const QString& value, const QString& origin, int lin
     return out;
 }
 
-void checkAcl(const QStringList& acl, const QString& origin, int line)
-{
-    if (acl.isEmpty())
-        fail(origin, line, QStringLiteral("acl is empty: nobody could read this source"));
-}
-
 std::optional<QDateTime> parseTimestamp(const QString& value, const QString& origin, int line)
 {
     if (value.trimmed().isEmpty())
@@ -103,7 +97,6 @@ void checkTicket(const TicketSource& ticket, const QString& origin, int line)
         if (message.body.trimmed().isEmpty())
             fail(origin, line, QStringLiteral("ticket %1 has an empty message").arg(ticket.id));
     }
-    checkAcl(ticket.acl, origin, line);
 }
 
 QString jsonString(const QJsonObject& object, const char* key)
@@ -187,7 +180,6 @@ DocumentSource parseDocumentBytes(const QByteArray& bytes, const QString& origin
         fail(origin, 1, QStringLiteral("front matter has no id"));
     if (doc.title.isEmpty())
         fail(origin, 1, QStringLiteral("front matter has no title"));
-    checkAcl(doc.acl, origin, 1);
     doc.markdown = lines.mid(closing + 1).join(QLatin1Char('\n')).trimmed();
     if (doc.markdown.isEmpty())
         fail(origin, closing + 2, QStringLiteral("document %1 has no body after the front matter").arg(doc.id));

@@ -19,8 +19,9 @@ inline constexpr qint64 kMaxSourceBytes = 5 * 1024 * 1024;
 //   category: refund
 //   acl: [role:staff, topic:refund]
 //   ---
-// id and title are required; acl may also be a block list ("- token" lines). merchantId is left
-// empty for the caller to set. Throws SourceError naming file and line for non-UTF-8, empty,
+// id and title are required; acl may also be a block list ("- token" lines) and may be absent
+// (the loader then needs --acl; an empty acl is refused at ingest). merchantId is left empty for
+// the caller to set. Throws SourceError naming file and line for non-UTF-8, empty,
 // oversized (> 5 MiB) or malformed input.
 DocumentSource parseDocumentFile(const QString& path);
 DocumentSource parseDocumentBytes(const QByteArray& bytes, const QString& origin);

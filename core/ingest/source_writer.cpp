@@ -27,6 +27,10 @@ void checkDuplicates(const std::vector<PreparedSource>& batch)
                                            ? QString()
                                            : QStringLiteral(" (again in %1)").arg(source.document.sourcePath)));
         ids.insert(source.id());
+        if (source.acl().isEmpty())
+            throw IngestError(QStringLiteral("%1 %2 has an empty acl, so no agent could read it: give it an acl "
+                                             "(front matter `acl: [role:staff]`, or --acl)")
+                                  .arg(kindName(source.kind), source.id()));
     }
 }
 

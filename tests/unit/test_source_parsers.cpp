@@ -32,7 +32,6 @@ private slots:
         QTest::newRow("unclosed") << QByteArray("---\nid: d1\ntitle: T\n") << "not closed";
         QTest::newRow("missing_id") << QByteArray("---\ntitle: T\nacl: [a]\n---\nBody") << "bad.md:1: front matter has no id";
         QTest::newRow("missing_title") << QByteArray("---\nid: d1\nacl: [a]\n---\nBody") << "front matter has no title";
-        QTest::newRow("empty_acl") << QByteArray("---\nid: d1\ntitle: T\nacl: []\n---\nBody") << "acl is empty";
         QTest::newRow("bad_line") << QByteArray("---\nid: d1\ntitle: T\nnonsense\n---\nBody") << "bad.md:4: expected 'key: value'";
         QTest::newRow("no_body") << QByteArray("---\nid: d1\ntitle: T\nacl: [a]\n---\n\n") << "has no body";
     }
