@@ -18,11 +18,20 @@ constexpr const char* kResolveRole =
     "SELECT db_role FROM agents WHERE (id = $1 OR db_role = $1) AND db_role IS NOT NULL "
     "ORDER BY (id = $1) DESC LIMIT 1";
 constexpr const char* kSetRole = "SELECT pg_catalog.set_config('role', $1, false)";
+constexpr const char* kCurrentUser = "SELECT current_user";
 
 db::DbError unknownAgent(const QString& agent)
 {
     return db::DbError(QStringLiteral("no agent \"%1\" with a database role exists").arg(agent),
                        QString::fromLatin1(sqlstate::kInvalidAuthorization));
+}
+
+constexpr int kMaxNameBytes = 63;
+
+db::DbError refused()
+{
+    return db::DbError(QStringLiteral("login refused: wrong agent or password"),
+                       QString::fromLatin1(sqlstate::kInvalidPassword));
 }
 
 // A failed login says nothing about which part was wrong; whether the server answered at all
@@ -34,8 +43,7 @@ db::PgConnection loginAs(const QString& conninfo)
     } catch (const db::DbError& error) {
         const QByteArray utf8 = conninfo.toUtf8();
         if (PQping(utf8.constData()) == PQPING_OK)
-            throw db::DbError(QStringLiteral("login refused: wrong agent or password"),
-                              QString::fromLatin1(sqlstate::kInvalidPassword));
+            throw refused();
         throw;
     }
 }
@@ -53,10 +61,10 @@ retrieval::AgentIdentity currentAgent(db::PgConnection& conn)
     const db::PgResult row = conn.exec(kCurrentAgent);
     if (row.empty() || row.boolean(0, "rolsuper") || row.boolean(0, "rolbypassrls"))
         throw db::DbError(QStringLiteral("the role \"%1\" can bypass row-level security; agents must not")
-                              .arg(conn.exec("SELECT current_user").text(0, 0)),
+                              .arg(conn.exec(kCurrentUser).text(0, 0)),
                           QString::fromLatin1(sqlstate::kUnsafeRole));
     if (row.isNull(0, "agent_id"))
-        throw db::DbError(QStringLiteral("the role \"%1\" is not an agent").arg(conn.exec("SELECT current_user").text(0, 0)),
+        throw db::DbError(QStringLiteral("the role \"%1\" is not an agent").arg(conn.exec(kCurrentUser).text(0, 0)),
                           QString::fromLatin1(sqlstate::kInvalidAuthorization));
     retrieval::AgentIdentity identity;
     identity.agentId = row.text(0, "agent_id");
@@ -75,16 +83,27 @@ QString resolveAgentRole(db::PgConnection& owner, const QString& agentOrRole)
     return row.text(0, 0);
 }
 
+retrieval::AgentIdentity becomeAgent(db::PgConnection& owner, const QString& agentOrRole)
+{
+    if (agentOrRole.isEmpty() || agentOrRole.contains(QChar(0)))
+        throw unknownAgent(agentOrRole);
+    owner.exec(kSetRole, db::PgParams().add(resolveAgentRole(owner, agentOrRole)));
+    return currentAgent(owner);
+}
+
 AgentSession openAgentSession(const QString& conninfo, const AgentLogin& login)
 {
     if (login.agent.isEmpty() || login.agent.contains(QChar(0)))
         throw unknownAgent(login.agent);
     if (login.method == AgentLogin::Method::OwnerSetRole) {
         db::PgConnection conn = db::PgConnection::open(conninfo);
-        const QString role = resolveAgentRole(conn, login.agent);
-        conn.exec(kSetRole, db::PgParams().add(role));
-        return finish(std::move(conn), role);
+        retrieval::AgentIdentity identity = becomeAgent(conn, login.agent);
+        const QString role = conn.exec(kCurrentUser).text(0, 0);
+        return AgentSession{std::move(conn), std::move(identity), role};
     }
+    // PostgreSQL names hold at most 63 bytes and passwords no NUL; say no before libpq truncates.
+    if (login.agent.toUtf8().size() > kMaxNameBytes || login.password.contains(QChar(0)))
+        throw refused();
     db::PgConnection conn = loginAs(conninfoWithUser(conninfo, login.agent, login.password));
     return finish(std::move(conn), login.agent);
 }

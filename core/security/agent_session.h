@@ -50,6 +50,11 @@ AgentSession openAgentSession(const bootstrap::PreparedDatabase& database, const
 // not an agent and 42501 when it could bypass row-level security.
 retrieval::AgentIdentity currentAgent(db::PgConnection& conn);
 
+// Switches an owner connection to the agent's role (SET ROLE, so row-level security applies from
+// now on) and returns the identity the server derives for it. What openAgentSession does for
+// OwnerSetRole, for callers that already hold the owner connection (ragctl).
+retrieval::AgentIdentity becomeAgent(db::PgConnection& owner, const QString& agentOrRole);
+
 // The database role of an agent given by id or role name, read through an owner connection.
 QString resolveAgentRole(db::PgConnection& owner, const QString& agentOrRole);
 
