@@ -1,39 +1,620 @@
 #include "console_window.h"
 
+#include "about_dialog.h"
+#include "compare_view.h"
+#include "console_client.h"
+#include "context_pack_dialog.h"
+#include "developer_pane.h"
+#include "login_dialog.h"
+#include "message_editor.h"
+#include "order_panel.h"
+#include "results_view.h"
+#include "source_viewer.h"
+#include "ticket_history_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace ac::ui {
 
-ConsoleWindow::ConsoleWindow(QWidget* parent) : QMainWindow(parent), statusLabel_(new QLabel(this))
+namespace {
+
+QWidget* titled(const QString& title, QWidget* content, QWidget* parent)
 {
-    setWindowTitle(tr("Agent Console"));
+    auto* box = new QWidget(parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), box);
+    label->setBuddy(content);
+    layout->addWidget(label);
+    layout->addWidget(content, 1);
+    return box;
+}
+
+QString failureText(const WorkerFailure& f)
+{
+    return f.sqlstate.isEmpty() ? f.message : QStringLiteral("%1 (SQLSTATE %2)").arg(f.message, f.sqlstate);
+}
+
+} // namespace
+
+ConsoleWindow::ConsoleWindow(BackendFactory backend, QWidget* parent)
+    : QMainWindow(parent), backendFactory_(std::move(backend)), editor_(new MessageEditor(this)),
+      results_(new ResultsView(this)), source_(new SourceViewer(this)), orders_(new OrderPanel(this)),
+      tickets_(new TicketHistoryView(this)), compare_(new CompareView(this)), developer_(new DeveloperPane(this)),
+      centreTabs_(new QTabWidget(this)), mainSplitter_(new QSplitter(Qt::Horizontal, this)),
+      leftSplitter_(new QSplitter(Qt::Vertical, this)), banner_(new QLabel(this)), identityLabel_(new QLabel(this)),
+      databaseLabel_(new QLabel(this)), connectionLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
+      kBox_(new QSpinBox(this))
+{
+    setObjectName(QStringLiteral("consoleWindow"));
+    registerConsoleMetaTypes();
+    buildActions();
+    buildLayout();
+    updateIdentity();
+    restoreState();
+    showProgress(tr("Preparing the database…"));
+}
+
+ConsoleWindow::~ConsoleWindow() = default;
+
+void ConsoleWindow::buildActions()
+{
+    askAction_ = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Ask"), this);
+    askAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    askAction_->setShortcutContext(Qt::WindowShortcut);
+    askAction_->setToolTip(tr("Find the context for the message (Ctrl+Enter)"));
+    stopAction_ = new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Stop"), this);
+    stopAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+    stopAction_->setToolTip(tr("Cancel the running query (Esc)"));
+    stopAction_->setEnabled(false);
+    packAction_ = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Copy context &pack"), this);
+    packAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    packAction_->setToolTip(tr("Copy the LLM-ready context to the clipboard and show it (Ctrl+Shift+C)"));
+    packAction_->setEnabled(false);
+    compareAction_ = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("C&ompare agents"), this);
+    compareAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return));
+    compareAction_->setToolTip(tr("Run the message as both agents side by side (Ctrl+Shift+Enter)"));
+    loginAction_ = new QAction(tr("&Log in as…"), this);
+    loginAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    loginAction_->setEnabled(false);
+    QAction* devAction = developer_->toggleViewAction();
+    devAction->setShortcut(QKeySequence(Qt::Key_F12));
+    devAction->setText(tr("&Developer pane"));
+    auto* quitAction = new QAction(tr("&Quit"), this);
+    quitAction->setShortcut(QKeySequence::Quit);
+    auto* aboutAction = new QAction(tr("&About Agent Console"), this);
+    auto* focusMessage = new QAction(tr("Focus &message"), this);
+    focusMessage->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+
+    connect(askAction_, &QAction::triggered, this, [this] { ask(editor_->message()); });
+    connect(stopAction_, &QAction::triggered, this, &ConsoleWindow::stop);
+    connect(packAction_, &QAction::triggered, this, &ConsoleWindow::copyContextPack);
+    connect(compareAction_, &QAction::triggered, this, &ConsoleWindow::compare);
+    connect(loginAction_, &QAction::triggered, this, [this] { openLoginDialog(false); });
+    connect(quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(aboutAction, &QAction::triggered, this, [this] { showAboutDialog(this, versions_); });
+    connect(focusMessage, &QAction::triggered, this, [this] { editor_->setFocus(); });
+
+    QMenu* file = menuBar()->addMenu(tr("&Session"));
+    file->addAction(loginAction_);
+    file->addSeparator();
+    file->addAction(quitAction);
+    QMenu* query = menuBar()->addMenu(tr("&Query"));
+    query->addActions({askAction_, stopAction_, packAction_, compareAction_, focusMessage});
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(devAction);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(aboutAction);
+
+    QToolBar* bar = addToolBar(tr("Query"));
+    bar->setObjectName(QStringLiteral("queryToolBar"));
+    bar->addActions({askAction_, stopAction_, packAction_, compareAction_});
+    bar->addSeparator();
+    auto* kLabel = new QLabel(tr(" Results (k): "), this);
+    kBox_->setRange(1, 50);
+    kBox_->setValue(5);
+    kBox_->setAccessibleName(tr("Number of results"));
+    kLabel->setBuddy(kBox_);
+    bar->addWidget(kLabel);
+    bar->addWidget(kBox_);
+    bar->addSeparator();
+    bar->addAction(devAction);
+}
+
+void ConsoleWindow::buildLayout()
+{
+    banner_->setObjectName(QStringLiteral("connectionBanner"));
+    banner_->setAccessibleName(tr("Connection status"));
+    banner_->setWordWrap(true);
+    banner_->setStyleSheet(QStringLiteral("background:#fff3bf;color:#5c3c00;border:1px solid #e5a50a;padding:6px"));
+    banner_->hide();
+
+    auto* askButton = new QPushButton(tr("&Ask  (Ctrl+Enter)"), this);
+    askButton->setObjectName(QStringLiteral("askButton"));
+    auto* stopButton = new QPushButton(tr("S&top"), this);
+    stopButton->setObjectName(QStringLiteral("stopButton"));
+    connect(askButton, &QPushButton::clicked, askAction_, &QAction::trigger);
+    connect(stopButton, &QPushButton::clicked, stopAction_, &QAction::trigger);
+    connect(stopAction_, &QAction::enabledChanged, stopButton, &QWidget::setEnabled);
+    stopButton->setEnabled(false);
+    auto* messageBox = new QWidget(this);
+    auto* messageLayout = new QVBoxLayout(messageBox);
+    messageLayout->setContentsMargins(0, 0, 0, 0);
+    auto* messageLabel = new QLabel(tr("<b>Customer &message</b>"), messageBox);
+    messageLabel->setBuddy(editor_);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(askButton);
+    buttons->addWidget(stopButton);
+    buttons->addStretch();
+    messageLayout->addWidget(messageLabel);
+    messageLayout->addWidget(editor_, 1);
+    messageLayout->addLayout(buttons);
+
+    leftSplitter_->setObjectName(QStringLiteral("leftSplitter"));
+    leftSplitter_->addWidget(messageBox);
+    leftSplitter_->addWidget(titled(tr("Order status"), orders_, this));
+    leftSplitter_->addWidget(titled(tr("Ticket history (newest first)"), tickets_, this));
+    leftSplitter_->setStretchFactor(0, 2);
+    leftSplitter_->setStretchFactor(1, 3);
+    leftSplitter_->setStretchFactor(2, 2);
+
+    centreTabs_->setObjectName(QStringLiteral("centreTabs"));
+    centreTabs_->addTab(results_, tr("Cited chunks"));
+    centreTabs_->addTab(compare_, tr("Compare agents"));
+
+    mainSplitter_->setObjectName(QStringLiteral("mainSplitter"));
+    mainSplitter_->addWidget(leftSplitter_);
+    mainSplitter_->addWidget(centreTabs_);
+    mainSplitter_->addWidget(titled(tr("Source"), source_, this));
+    mainSplitter_->setStretchFactor(0, 3);
+    mainSplitter_->setStretchFactor(1, 4);
+    mainSplitter_->setStretchFactor(2, 3);
+
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
-    statusLabel_->setAlignment(Qt::AlignCenter);
-    statusLabel_->setWordWrap(true);
-    statusLabel_->setText(tr("Preparing the database…"));
-    layout->addWidget(statusLabel_);
+    layout->addWidget(banner_);
+    layout->addWidget(mainSplitter_, 1);
     setCentralWidget(central);
-    resize(1100, 720);
+
+    addDockWidget(Qt::BottomDockWidgetArea, developer_);
+
+    identityLabel_->setObjectName(QStringLiteral("identityLabel"));
+    databaseLabel_->setObjectName(QStringLiteral("databaseLabel"));
+    connectionLabel_->setObjectName(QStringLiteral("connectionLabel"));
+    busyBar_->setRange(0, 0);
+    busyBar_->setMaximumWidth(120);
+    busyBar_->setAccessibleName(tr("Query running"));
+    busyBar_->hide();
+    statusBar()->addPermanentWidget(busyBar_);
+    statusBar()->addPermanentWidget(identityLabel_);
+    statusBar()->addPermanentWidget(databaseLabel_);
+    statusBar()->addPermanentWidget(connectionLabel_);
+
+    setTabOrder(editor_, askButton);
+    setTabOrder(askButton, stopButton);
+    setTabOrder(stopButton, centreTabs_);
+    setTabOrder(centreTabs_, results_);
+    setTabOrder(results_, source_);
+    setTabOrder(source_, orders_);
+    setTabOrder(orders_, tickets_);
+
+    connect(editor_, &MessageEditor::submitted, this, &ConsoleWindow::ask);
+    connect(results_, &ResultsView::chunkSelected, this, [this](const retrieval::RetrievedChunk& chunk) {
+        if (!client_)
+            return;
+        selectedChunk_ = chunk;
+        source_->showLoading(chunk);
+        sourceToken_ = client_->loadSource(chunk.sourceType, chunk.sourceId);
+    });
+    connect(tickets_, &TicketHistoryView::ticketActivated, this, [this](const QString& ticketId) {
+        if (!client_)
+            return;
+        selectedChunk_.reset();
+        sourceToken_ = client_->loadSource(QStringLiteral("ticket"), ticketId);
+    });
+    connect(compare_, &CompareView::chooseAgentRequested, this, [this] { openLoginDialog(true); });
+    connect(compare_, &CompareView::compareRequested, this, &ConsoleWindow::compare);
+}
+
+void ConsoleWindow::setDatabase(const DatabaseInfo& database)
+{
+    database_ = database;
+    delete client_;
+    client_ = new ConsoleClient(database, backendFactory_, this);
+    connectClient();
+    client_->listAgents();
+    updateIdentity();
+}
+
+void ConsoleWindow::setAutoLogin(const QString& agentId, const QString& password, bool useDemoPassword)
+{
+    autoLoginAgent_ = agentId;
+    autoLoginPassword_ = password;
+    autoLoginDemoPassword_ = useDemoPassword;
+}
+
+std::optional<AgentAccount> ConsoleWindow::findAgent(const QString& agentId) const
+{
+    for (const AgentAccount& a : agents_)
+        if (a.agentId == agentId || a.displayName.compare(agentId, Qt::CaseInsensitive) == 0)
+            return a;
+    return std::nullopt;
+}
+
+void ConsoleWindow::connectClient()
+{
+    connect(client_, &ConsoleClient::agentsListed, this, [this](quint64, const AgentAccounts& agents) {
+        agents_ = agents;
+        emit agentsLoaded();
+        if (loginDialog_)
+            loginDialog_->setAgents(agents_, database_->embedded);
+        if (!autoLoginAgent_.isEmpty()) {
+            const auto account = findAgent(autoLoginAgent_);
+            if (account) {
+                login(*account, autoLoginDemoPassword_ ? account->demoPassword : autoLoginPassword_);
+                return;
+            }
+            statusBar()->showMessage(tr("No agent %1 in this database").arg(autoLoginAgent_));
+        }
+        openLoginDialog(false);
+    });
+    connect(client_, &ConsoleClient::loggedIn, this, [this](quint64, const AgentSession& session) {
+        session_ = session;
+        autoLoginPassword_.clear();
+        QSettings().setValue(QStringLiteral("login/lastAgent"), session.account.agentId);
+        if (loginDialog_)
+            loginDialog_->accept();
+        compare_->setLeftAgent(session.account.displayName);
+        if (compareSession_ && compareSession_->account.agentId == session.account.agentId) {
+            compareSession_.reset();
+            compare_->setRightAgent({});
+        }
+        results_->clearResults();
+        orders_->clearOrders(tr("Orders named in the message appear here."));
+        tickets_->clear();
+        source_->showMessage(tr("Select a cited chunk to read its whole source here."));
+        developer_->clearAnswer();
+        lastAnswer_.reset();
+        packAction_->setEnabled(false);
+        updateIdentity();
+        client_->fetchVersions();
+        statusBar()->showMessage(tr("Logged in as %1").arg(session.account.label()), 5000);
+        editor_->setFocus();
+        emit loggedIn(session);
+    });
+    connect(client_, &ConsoleClient::versionsLoaded, this, [this](quint64, const ServerVersions& v) {
+        versions_ = v;
+        updateIdentity();
+    });
+    connect(client_, &ConsoleClient::answered, this, [this](quint64, const AskAnswerPtr& answer) { showAnswer(answer); });
+    connect(client_, &ConsoleClient::sourceLoaded, this, [this](quint64 token, const SourceDocument& doc) {
+        if (token != sourceToken_)
+            return;
+        source_->showSource(doc, selectedChunk_ ? selectedChunk_->text : QString());
+        emit sourceShown(doc.sourceId);
+    });
+    connect(client_, &ConsoleClient::failed, this, [this](quint64 token, const WorkerFailure& failure) {
+        if (failure.operation == QLatin1String("login")) {
+            if (loginDialog_)
+                loginDialog_->setError(failureText(failure));
+            else
+                openLoginDialog(false);
+            if (loginDialog_)
+                loginDialog_->setError(failureText(failure));
+            emit loginFailed(failure.message);
+            return;
+        }
+        if (failure.operation == QLatin1String("source")) {
+            if (token == sourceToken_)
+                source_->showMessage(failureText(failure));
+            return;
+        }
+        showFailure(failure);
+    });
+    connect(client_, &ConsoleClient::busyChanged, this, [this](bool) { setBusy(client_->isBusy()); });
+    connect(client_, &ConsoleClient::connectionLost, this, [this](const QString& message) {
+        banner_->setText(tr("The connection to the database was lost (%1). Reconnecting in the background; "
+                            "your message is kept.").arg(message));
+        banner_->show();
+        connectionLabel_->setText(tr("● reconnecting"));
+        connectionLabel_->setStyleSheet(QStringLiteral("color:#c64600"));
+    });
+    connect(client_, &ConsoleClient::reconnected, this, [this] {
+        banner_->hide();
+        updateIdentity();
+        statusBar()->showMessage(tr("Reconnected to the database"), 5000);
+    });
+}
+
+void ConsoleWindow::connectCompareClient()
+{
+    connect(compareClient_, &ConsoleClient::loggedIn, this, [this](quint64, const AgentSession& session) {
+        compareSession_ = session;
+        if (loginDialog_)
+            loginDialog_->accept();
+        compare_->setRightAgent(session.account.displayName);
+        compareAction_->setEnabled(true);
+        emit compareAgentLoggedIn(session);
+    });
+    connect(compareClient_, &ConsoleClient::answered, this, [this](quint64, const AskAnswerPtr& answer) {
+        compareAnswer_ = answer;
+        compare_->showRight(answer);
+        emitIfCompared();
+    });
+    connect(compareClient_, &ConsoleClient::failed, this, [this](quint64, const WorkerFailure& failure) {
+        if (failure.operation == QLatin1String("login")) {
+            if (loginDialog_)
+                loginDialog_->setError(failureText(failure));
+            emit loginFailed(failure.message);
+            return;
+        }
+        compare_->showStatus(tr("The comparison failed: %1").arg(failureText(failure)));
+    });
+    connect(compareClient_, &ConsoleClient::busyChanged, this, [this](bool) { setBusy(client_ && client_->isBusy()); });
+}
+
+void ConsoleWindow::openLoginDialog(bool forCompare)
+{
+    if (!database_ || loginDialog_)
+        return;
+    loginDialog_ = new LoginDialog(database_->description, this);
+    loginDialog_->setAttribute(Qt::WA_DeleteOnClose);
+    if (forCompare) {
+        loginDialog_->setWindowTitle(tr("Log in a second agent to compare"));
+        if (session_)
+            loginDialog_->excludeAgent(session_->account.agentId);
+    }
+    loginDialog_->setAgents(agents_, database_->embedded);
+    if (!forCompare)
+        loginDialog_->selectAgent(QSettings().value(QStringLiteral("login/lastAgent")).toString());
+    connect(loginDialog_, &LoginDialog::loginRequested, this, [this, forCompare](const AgentAccount& a, const QString& p) {
+        if (forCompare)
+            loginCompareAgent(a, p);
+        else
+            login(a, p);
+    });
+    connect(loginDialog_, &QObject::destroyed, this, [this] { loginDialog_ = nullptr; });
+    loginDialog_->open();
+}
+
+void ConsoleWindow::login(const AgentAccount& account, const QString& password)
+{
+    if (!client_)
+        return;
+    statusBar()->showMessage(tr("Logging in as %1…").arg(account.label()));
+    client_->login(account, password);
+}
+
+void ConsoleWindow::loginCompareAgent(const AgentAccount& account, const QString& password)
+{
+    if (!database_)
+        return;
+    if (!compareClient_) {
+        compareClient_ = new ConsoleClient(*database_, backendFactory_, this);
+        connectCompareClient();
+    }
+    compareClient_->login(account, password);
+}
+
+retrieval::RetrievalOptions ConsoleWindow::options() const
+{
+    retrieval::RetrievalOptions o;
+    o.k = kBox_->value();
+    o.explain = true;
+    return o;
+}
+
+void ConsoleWindow::ask(const QString& message)
+{
+    if (!client_ || !session_) {
+        statusBar()->showMessage(tr("Log in first (Ctrl+L)"), 5000);
+        return;
+    }
+    if (message.trimmed().isEmpty()) {
+        editor_->setFocus();
+        statusBar()->showMessage(tr("Paste the customer's message first"), 5000);
+        return;
+    }
+    if (editor_->message() != message.trimmed())
+        editor_->setPlainText(message);
+    client_->ask(message.trimmed(), options());
+    if (comparing_ && compareClient_ && compareSession_)
+        compareClient_->ask(message.trimmed(), options());
+    statusBar()->showMessage(tr("Finding context… (Esc to stop)"));
+}
+
+void ConsoleWindow::compare()
+{
+    if (!compareSession_) {
+        centreTabs_->setCurrentWidget(compare_);
+        openLoginDialog(true);
+        return;
+    }
+    comparing_ = true;
+    compareAnswer_.reset();
+    centreTabs_->setCurrentWidget(compare_);
+    compare_->clearAnswers();
+    compare_->showStatus(tr("Running the message as %1 and as %2…")
+                             .arg(session_ ? session_->account.displayName : QString(), compareSession_->account.displayName));
+    ask(editor_->message());
+}
+
+void ConsoleWindow::stop()
+{
+    bool cancelled = false;
+    if (client_)
+        cancelled = client_->cancel() || cancelled;
+    if (compareClient_)
+        cancelled = compareClient_->cancel() || cancelled;
+    statusBar()->showMessage(cancelled ? tr("Cancelling…") : tr("Nothing to cancel"), 3000);
+}
+
+void ConsoleWindow::showAnswer(const AskAnswerPtr& answer)
+{
+    lastAnswer_ = answer;
+    const agent::ContextPack& pack = answer->pack;
+    results_->showChunks(pack.chunks, answer->message);
+    orders_->showOrders(pack.orders, pack.unknownOrders);
+    tickets_->showTickets(pack.tickets);
+    developer_->showAnswer(*answer);
+    compare_->showLeft(answer);
+    emitIfCompared();
+    packAction_->setEnabled(true);
+    source_->showMessage(tr("Select a cited chunk to read its whole source here."));
+    statusBar()->showMessage(tr("%n chunk(s), %1 order(s), %2 ticket(s) in %3 ms", nullptr, static_cast<int>(pack.chunks.size()))
+                                 .arg(pack.orders.size())
+                                 .arg(pack.tickets.size())
+                                 .arg(answer->roundTripMs, 0, 'f', 1));
+    if (!pack.chunks.empty())
+        results_->setCurrentRow(0);
+    emit answerShown();
+}
+
+void ConsoleWindow::emitIfCompared()
+{
+    if (comparing_ && lastAnswer_ && compareAnswer_ && lastAnswer_->message == compareAnswer_->message)
+        emit compareShown();
+}
+
+void ConsoleWindow::showFailure(const WorkerFailure& failure)
+{
+    if (failure.canceled) {
+        statusBar()->showMessage(tr("Query cancelled"), 5000);
+    } else if (failure.connectionLost) {
+        statusBar()->showMessage(tr("Connection lost: %1").arg(failure.message), 8000);
+    } else {
+        results_->clearResults(tr("The query failed: %1").arg(failureText(failure)));
+        statusBar()->showMessage(tr("The query failed"), 8000);
+    }
+    emit askFailed(failure);
+}
+
+void ConsoleWindow::setBusy(bool busy)
+{
+    const bool any = busy || (compareClient_ && compareClient_->isBusy());
+    busyBar_->setVisible(any);
+    stopAction_->setEnabled(any);
+}
+
+void ConsoleWindow::copyContextPack()
+{
+    if (!lastAnswer_)
+        return;
+    const QString text = contextPackText();
+    const QString json = QString::fromUtf8(QJsonDocument(agent::contextPackToJson(lastAnswer_->pack)).toJson(QJsonDocument::Indented));
+    QApplication::clipboard()->setText(text);
+    if (!packDialog_)
+        packDialog_ = new ContextPackDialog(this);
+    packDialog_->showPack(text, json);
+    packDialog_->show();
+    packDialog_->raise();
+    statusBar()->showMessage(tr("Context pack copied to the clipboard"), 5000);
+}
+
+QString ConsoleWindow::contextPackText() const
+{
+    return lastAnswer_ ? agent::contextPackToText(lastAnswer_->pack) : QString();
+}
+
+void ConsoleWindow::selectResult(int row)
+{
+    results_->setCurrentRow(row);
+}
+
+QString ConsoleWindow::statusText() const
+{
+    return QStringLiteral("%1 | %2 | %3").arg(identityLabel_->text(), databaseLabel_->text(), connectionLabel_->text());
+}
+
+bool ConsoleWindow::isConnectionBannerVisible() const
+{
+    return !banner_->isHidden();
+}
+
+void ConsoleWindow::updateIdentity()
+{
+    const QString db = database_ ? database_->description : tr("no database yet");
+    if (session_) {
+        const AgentAccount& a = session_->account;
+        setWindowTitle(tr("Agent Console — %1 (%2) @ %3 (%4) — %5")
+                           .arg(a.displayName, a.agentId, a.merchantName, a.merchantId, db));
+        identityLabel_->setText(tr("%1 (%2, %3) @ %4").arg(a.displayName, a.agentId, a.kind, a.merchantName));
+    } else {
+        setWindowTitle(tr("Agent Console — not logged in — %1").arg(db));
+        identityLabel_->setText(tr("not logged in"));
+    }
+    databaseLabel_->setText(session_ ? session_->databaseDescription : db);
+    databaseLabel_->setToolTip(db);
+    loginAction_->setEnabled(database_.has_value());
+    connectionLabel_->setText(session_ ? tr("● connected") : QString());
+    connectionLabel_->setStyleSheet(QStringLiteral("color:#26a269"));
 }
 
 void ConsoleWindow::showProgress(const QString& step)
 {
-    statusLabel_->setText(step);
     statusBar()->showMessage(step);
+    results_->clearResults(step);
 }
 
 void ConsoleWindow::showDatabaseReady(const QString& description)
 {
-    statusLabel_->setText(tr("Database ready: %1").arg(description));
-    statusBar()->showMessage(description);
+    statusBar()->showMessage(tr("Database ready: %1").arg(description), 5000);
+    results_->clearResults(tr("Database ready. Log in to start."));
 }
 
 void ConsoleWindow::showDatabaseError(const QString& message)
 {
-    statusLabel_->setText(tr("The database could not be opened:\n%1").arg(message));
+    results_->clearResults(tr("The database could not be opened: %1").arg(message));
+    banner_->setText(tr("The database could not be opened: %1").arg(message));
+    banner_->show();
     statusBar()->showMessage(tr("Database unavailable"));
+}
+
+void ConsoleWindow::restoreState()
+{
+    QSettings settings;
+    resize(1400, 900);
+    mainSplitter_->setSizes({380, 600, 420});
+    leftSplitter_->setSizes({150, 260, 170});
+    resizeDocks({developer_}, {300}, Qt::Vertical);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    QMainWindow::restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    mainSplitter_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    leftSplitter_->restoreState(settings.value(QStringLiteral("window/leftSplitter")).toByteArray());
+    kBox_->setValue(settings.value(QStringLiteral("query/k"), 5).toInt());
+}
+
+void ConsoleWindow::saveState() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
+    settings.setValue(QStringLiteral("window/mainSplitter"), mainSplitter_->saveState());
+    settings.setValue(QStringLiteral("window/leftSplitter"), leftSplitter_->saveState());
+    settings.setValue(QStringLiteral("query/k"), kBox_->value());
+}
+
+void ConsoleWindow::closeEvent(QCloseEvent* event)
+{
+    saveState();
+    stop();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace ac::ui

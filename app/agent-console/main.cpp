@@ -1,5 +1,6 @@
 #include "bootstrap/database_bootstrap.h"
 #include "console_window.h"
+#include "demo_driver.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -23,6 +24,11 @@ int main(int argc, char* argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("db"), QStringLiteral("libpq conninfo or URI of your own server."), QStringLiteral("conninfo")});
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("demo-login"), QStringLiteral("Log in as this demo agent (id or name) with its demo password."), QStringLiteral("agent")});
+    parser.addOption({QStringLiteral("demo-compare"), QStringLiteral("Also log in this demo agent and compare."), QStringLiteral("agent")});
+    parser.addOption({QStringLiteral("demo-message"), QStringLiteral("Ask this customer message after logging in."), QStringLiteral("text")});
+    parser.addOption({QStringLiteral("show-compare"), QStringLiteral("Leave the comparison tab in front.")});
+    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window once the answer is shown, then quit."), QStringLiteral("file")});
     parser.process(app);
 
     bootstrap::BootstrapOptions options;
@@ -30,27 +36,43 @@ int main(int argc, char* argv[])
     options.dataDir = parser.value(QStringLiteral("data-dir"));
 
     ui::ConsoleWindow window;
+    const ui::DemoScript script{parser.value(QStringLiteral("demo-login")), parser.value(QStringLiteral("demo-compare")),
+                                parser.value(QStringLiteral("demo-message")), parser.value(QStringLiteral("screenshot")),
+                                parser.isSet(QStringLiteral("show-compare"))};
+    auto* demo = new ui::DemoDriver(&window, script);
+    int demoExit = 0;
+    if (!script.screenshot.isEmpty())
+        QObject::connect(demo, &ui::DemoDriver::finished, &app, [&demoExit](bool ok) {
+            demoExit = ok ? 0 : 1;
+            QApplication::exit(demoExit);
+        });
     window.show();
 
-    // Starting, migrating and seeding can take seconds: never on the GUI thread.
+    // Starting, migrating and seeding can take seconds: never on the GUI thread. The prepared
+    // database (and the embedded cluster it may own) lives until the app exits.
     auto database = std::make_shared<std::unique_ptr<bootstrap::PreparedDatabase>>();
-    QThread* worker = QThread::create([&window, options, database] {
+    QThread* worker = QThread::create([&window, options, database, script] {
         try {
             auto prepared = std::make_unique<bootstrap::PreparedDatabase>(bootstrap::prepareDatabase(
                 options, [&window](const QString& step) {
                     QMetaObject::invokeMethod(&window, "showProgress", Qt::QueuedConnection, Q_ARG(QString, step));
                 }));
-            const QString description = prepared->description;
+            const ui::DatabaseInfo info{prepared->conninfo, prepared->description, prepared->cluster != nullptr};
             *database = std::move(prepared);
-            QMetaObject::invokeMethod(&window, "showDatabaseReady", Qt::QueuedConnection, Q_ARG(QString, description));
+            QMetaObject::invokeMethod(&window, [&window, info] {
+                window.showDatabaseReady(info.description);
+                window.setDatabase(info);
+            }, Qt::QueuedConnection);
         } catch (const std::exception& error) {
             QMetaObject::invokeMethod(&window, "showDatabaseError", Qt::QueuedConnection,
                                       Q_ARG(QString, QString::fromUtf8(error.what())));
+            if (!script.screenshot.isEmpty())
+                QMetaObject::invokeMethod(qApp, [] { QApplication::exit(1); }, Qt::QueuedConnection);
         }
     });
     worker->start();
     const int code = QApplication::exec();
     worker->wait();
     delete worker;
-    return code;
+    return code != 0 ? code : demoExit;
 }

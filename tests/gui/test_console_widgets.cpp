@@ -1,0 +1,188 @@
+// The console's pure pieces, without a database: plan heat grading, query-term highlighting,
+// locating a chunk in its source, and the agent comparison.
+
+#include "compare_view.h"
+#include "plan_heat.h"
+#include "plan_tree_view.h"
+#include "source_viewer.h"
+#include "text_highlighter.h"
+
+#include <QTest>
+
+using namespace ac;
+
+class TestConsoleWidgets : public QObject {
+    Q_OBJECT
+
+private slots:
+    void timeShareLevel_data();
+    void timeShareLevel();
+    void misestimateLevel_data();
+    void misestimateLevel();
+    void exclusiveTimeSubtractsChildren();
+    void planTreeColoursHotNodes();
+    void highlighting_data();
+    void highlighting();
+    void locateChunk_data();
+    void locateChunk();
+    void compareAnswers();
+};
+
+void TestConsoleWidgets::timeShareLevel_data()
+{
+    QTest::addColumn<double>("share");
+    QTest::addColumn<int>("level");
+    QTest::newRow("idle") << 0.0 << 0;
+    QTest::newRow("ten percent") << 0.10 << 0;
+    QTest::newRow("just over ten") << 0.11 << 1;
+    QTest::newRow("half") << 0.5 << 1;
+    QTest::newRow("over half") << 0.51 << 2;
+    QTest::newRow("over ninety") << 0.95 << 3;
+}
+
+void TestConsoleWidgets::timeShareLevel()
+{
+    QFETCH(double, share);
+    QFETCH(int, level);
+    QCOMPARE(ui::timeShareLevel(share), level);
+}
+
+void TestConsoleWidgets::misestimateLevel_data()
+{
+    QTest::addColumn<double>("estimated");
+    QTest::addColumn<double>("actual");
+    QTest::addColumn<int>("level");
+    QTest::newRow("exact") << 5.0 << 5.0 << 0;
+    QTest::newRow("x10") << 1.0 << 10.0 << 0;
+    QTest::newRow("x20 under") << 1.0 << 20.0 << 1;
+    QTest::newRow("x20 over") << 200.0 << 10.0 << 1;
+    QTest::newRow("x500") << 1.0 << 500.0 << 2;
+    QTest::newRow("x5000") << 5000.0 << 1.0 << 3;
+    QTest::newRow("zero actual counts as one") << 5.0 << 0.0 << 0;
+}
+
+void TestConsoleWidgets::misestimateLevel()
+{
+    QFETCH(double, estimated);
+    QFETCH(double, actual);
+    QFETCH(int, level);
+    QCOMPARE(ui::misestimateLevel(estimated, actual), level);
+}
+
+namespace {
+
+retrieval::PlanNode node(const QString& type, double ms, double loops, std::vector<retrieval::PlanNode> children = {})
+{
+    retrieval::PlanNode n;
+    n.nodeType = type;
+    n.actualTotalMs = ms;
+    n.loops = loops;
+    n.planRows = 1;
+    n.actualRows = 1;
+    n.children = std::move(children);
+    return n;
+}
+
+} // namespace
+
+void TestConsoleWidgets::exclusiveTimeSubtractsChildren()
+{
+    const retrieval::PlanNode root = node(QStringLiteral("Limit"), 10, 1, {node(QStringLiteral("Index Scan"), 2, 4)});
+    QCOMPARE(ui::inclusiveMs(root.children[0]), 8.0);
+    QCOMPARE(ui::exclusiveMs(root), 2.0);
+    QCOMPARE(ui::exclusiveMs(root.children[0]), 8.0);
+}
+
+void TestConsoleWidgets::planTreeColoursHotNodes()
+{
+    retrieval::QueryPlan plan;
+    plan.leg = QStringLiteral("vector");
+    plan.executionMs = 10;
+    retrieval::PlanNode scan = node(QStringLiteral("Index Scan"), 9.5, 1);
+    scan.relation = QStringLiteral("chunks");
+    scan.indexName = QStringLiteral("chunks_embedding_hnsw");
+    scan.planRows = 1;
+    scan.actualRows = 5000;
+    plan.root = node(QStringLiteral("Limit"), 10, 1, {scan});
+    ui::PlanTreeView view;
+    view.showPlans({plan});
+    QCOMPARE(view.indexNames(), QStringList{QStringLiteral("chunks_embedding_hnsw")});
+    QTreeWidgetItem* scanItem = view.topLevelItem(0)->child(0)->child(0);
+    QCOMPARE(scanItem->text(ui::PlanTreeView::Node), QStringLiteral("Index Scan on chunks"));
+    QCOMPARE(scanItem->background(ui::PlanTreeView::Share).color(), ui::heatColour(3));
+    QCOMPARE(scanItem->background(ui::PlanTreeView::EstimatedRows).color(), ui::heatColour(3));
+    QTreeWidgetItem* limitItem = view.topLevelItem(0)->child(0);
+    QCOMPARE(limitItem->background(ui::PlanTreeView::Share).style(), Qt::NoBrush);
+}
+
+void TestConsoleWidgets::highlighting_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("matched");
+    QTest::newRow("plural meets singular") << QStringLiteral("where is my refund") << QStringLiteral("Refunds are sent")
+                                           << QStringList{QStringLiteral("refunds")};
+    QTest::newRow("order number") << QStringLiteral("Order #4821") << QStringLiteral("order 4821 arrived")
+                                  << QStringList{QStringLiteral("order"), QStringLiteral("4821")};
+    QTest::newRow("stop words ignored") << QStringLiteral("the and of") << QStringLiteral("the cat and the hat") << QStringList{};
+    QTest::newRow("sku") << QStringLiteral("WID-BLU-01 broke") << QStringLiteral("Item wid-blu-01 x1") << QStringList{QStringLiteral("wid-blu-01")};
+}
+
+void TestConsoleWidgets::highlighting()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, text);
+    QFETCH(QStringList, matched);
+    const ui::TextHighlighter h(query);
+    QCOMPARE(h.matchedTerms(text), matched);
+    QCOMPARE(h.toHtml(text).count(QStringLiteral("<span")), matched.size());
+    QVERIFY(!ui::TextHighlighter(query).toHtml(QStringLiteral("<script>")).contains(QStringLiteral("<script>")));
+}
+
+void TestConsoleWidgets::locateChunk_data()
+{
+    QTest::addColumn<QString>("body");
+    QTest::addColumn<QString>("chunk");
+    QTest::addColumn<qsizetype>("start");
+    QTest::newRow("exact") << QStringLiteral("# T\n\nFirst para.\n\nSecond para.") << QStringLiteral("Second para.") << qsizetype(18);
+    QTest::newRow("reflowed") << QStringLiteral("Intro\nRefunds are\ngranted within 30 days.") << QStringLiteral("Refunds are granted within 30 days.")
+                              << qsizetype(6);
+    QTest::newRow("absent") << QStringLiteral("nothing here") << QStringLiteral("something else") << qsizetype(-1);
+}
+
+void TestConsoleWidgets::locateChunk()
+{
+    QFETCH(QString, body);
+    QFETCH(QString, chunk);
+    QFETCH(qsizetype, start);
+    QCOMPARE(ui::locateChunk(body, chunk).first, start);
+}
+
+void TestConsoleWidgets::compareAnswers()
+{
+    auto answer = [](const QStringList& sources, const QStringList& tokens) {
+        ui::AskAnswer a;
+        a.pack.agent.aclTokens = tokens;
+        for (const QString& s : sources) {
+            retrieval::RetrievedChunk c;
+            c.sourceType = s.startsWith(QLatin1Char('t')) ? QStringLiteral("ticket") : QStringLiteral("document");
+            c.sourceId = s;
+            c.citation = QStringLiteral("[%1]").arg(s);
+            c.acl = s == QLatin1String("d9") || s == QLatin1String("t3") ? QStringList{QStringLiteral("role:staff")}
+                                                                         : QStringList{QStringLiteral("role:staff"), QStringLiteral("topic:refund")};
+            a.pack.chunks.push_back(c);
+        }
+        return a;
+    };
+    const QStringList alice{QStringLiteral("u1"), QStringLiteral("role:staff")};
+    const QStringList bob{QStringLiteral("u3"), QStringLiteral("topic:refund")};
+    const ui::AnswerDifference diff = ui::compareAnswers(answer({"d7", "d9", "t3", "d11"}, alice), answer({"d7", "t5"}, bob));
+    QCOMPARE(diff.onlyLeft, (QStringList{QStringLiteral("[d9]"), QStringLiteral("[t3]"), QStringLiteral("[d11]")}));
+    QCOMPARE(diff.hiddenFromRight, (QStringList{QStringLiteral("[d9]"), QStringLiteral("[t3]")}));  // d11: Bob may read it
+    QCOMPARE(diff.onlyRight, QStringList{QStringLiteral("[t5]")});
+    QCOMPARE(diff.hiddenFromLeft, QStringList{});
+    QCOMPARE(diff.both, QStringList{QStringLiteral("[d7]")});
+}
+
+QTEST_MAIN(TestConsoleWidgets)
+#include "test_console_widgets.moc"

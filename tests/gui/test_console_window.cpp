@@ -1,0 +1,264 @@
+// The console against the seeded fixtures: what Alice and Bob each see in every panel, the
+// comparison, the developer pane, and the context pack.
+
+#include "compare_view.h"
+#include "console_client.h"
+#include "console_window.h"
+#include "developer_pane.h"
+#include "gui_test_support.h"
+#include "message_editor.h"
+#include "order_panel.h"
+#include "plan_tree_view.h"
+#include "results_view.h"
+#include "score_table.h"
+#include "source_viewer.h"
+#include "ticket_history_view.h"
+#include "timing_view.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTest>
+
+using namespace ac;
+
+namespace {
+
+constexpr int kTimeoutMs = 30000;
+
+const QRegularExpression kBobMustNotSee(QStringLiteral("\\b(d9|t3)\\b|Account & Password Help|Account &amp; Password Help"));
+
+std::unique_ptr<ui::ConsoleWindow> loggedInWindow(const QString& agentId)
+{
+    auto window = std::make_unique<ui::ConsoleWindow>();
+    window->setAutoLogin(agentId, {}, true);
+    QSignalSpy loggedIn(window.get(), &ui::ConsoleWindow::loggedIn);
+    QSignalSpy failed(window.get(), &ui::ConsoleWindow::loginFailed);
+    window->setDatabase(test::seededDatabase());
+    window->show();
+    if (!loggedIn.wait(kTimeoutMs) && loggedIn.isEmpty()) {
+        qWarning() << "login failed:" << failed;
+        return nullptr;
+    }
+    return window;
+}
+
+bool askAndWait(ui::ConsoleWindow& window, const QString& message)
+{
+    QSignalSpy shown(&window, &ui::ConsoleWindow::answerShown);
+    QSignalSpy failed(&window, &ui::ConsoleWindow::askFailed);
+    window.messageEditor()->setPlainText(message);
+    window.messageEditor()->setFocus();
+    QTest::keyClick(window.messageEditor(), Qt::Key_Return, Qt::ControlModifier);
+    if (!shown.wait(kTimeoutMs) && shown.isEmpty()) {
+        if (!failed.isEmpty())
+            qWarning() << "ask failed:" << failed.first().first().value<ui::WorkerFailure>().message;
+        return false;
+    }
+    return true;
+}
+
+QStringList sourceIds(const ui::ResultsView* results)
+{
+    QStringList ids;
+    for (const auto& c : results->chunks())
+        ids << c.sourceId;
+    return ids;
+}
+
+} // namespace
+
+class TestConsoleWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void titleAndStatusNameTheAgent_data();
+    void titleAndStatusNameTheAgent();
+    void aliceSeesTheSeedContext();
+    void bobSeesNothingRestricted_data();
+    void bobSeesNothingRestricted();
+    void developerPaneShowsThePlan();
+    void selectingAChunkShowsItsSource();
+    void contextPackIsCopied();
+    void compareShowsWhatOnlyAliceSees();
+    void wrongPasswordIsRefused();
+};
+
+void TestConsoleWindow::initTestCase()
+{
+    QApplication::setOrganizationName(QStringLiteral("agent-console-tests"));
+    QApplication::setApplicationName(QStringLiteral("test_console_window"));
+    test::seededDatabase();
+}
+
+void TestConsoleWindow::titleAndStatusNameTheAgent_data()
+{
+    QTest::addColumn<QString>("agent");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("alice") << QStringLiteral("u1") << QStringLiteral("Alice");
+    QTest::newRow("bob") << QStringLiteral("u3") << QStringLiteral("Bob");
+}
+
+void TestConsoleWindow::titleAndStatusNameTheAgent()
+{
+    QFETCH(QString, agent);
+    QFETCH(QString, name);
+    auto window = loggedInWindow(agent);
+    QVERIFY(window);
+    QVERIFY2(window->windowTitle().contains(name), qPrintable(window->windowTitle()));
+    QVERIFY(window->windowTitle().contains(QStringLiteral("Acme Co.")));
+    QVERIFY(window->windowTitle().contains(QStringLiteral("test cluster")));
+    QVERIFY2(window->statusText().contains(name) && window->statusText().contains(QStringLiteral("agent_%1").arg(agent)),
+             qPrintable(window->statusText()));
+    QCOMPARE(window->session()->identity.agentId, agent);
+}
+
+void TestConsoleWindow::aliceSeesTheSeedContext()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+
+    const QStringList citations = window->resultsView()->citations();
+    QVERIFY2(!citations.isEmpty(), "no cited chunks");
+    QVERIFY2(citations.filter(QStringLiteral("[Refund Policy")).size() > 0, qPrintable(citations.join(QLatin1Char(' '))));
+    QVERIFY2(sourceIds(window->resultsView()).contains(QStringLiteral("t1")), qPrintable(citations.join(QLatin1Char(' '))));
+
+    const QString orders = window->orderPanel()->toPlainText();
+    QVERIFY2(orders.contains(QStringLiteral("Order #4821")), qPrintable(orders));
+    QVERIFY(orders.contains(QStringLiteral("requested")));
+    QVERIFY(orders.contains(QStringLiteral("delivered")));
+    QVERIFY(orders.contains(QStringLiteral("Blue widget")));
+    QVERIFY(orders.contains(QStringLiteral("Tue 10 Nov 2026")));
+
+    QCOMPARE(window->ticketHistory()->ticketIds(), QStringList{QStringLiteral("t1")});
+
+    // The query's terms are highlighted in the cards.
+    const QString firstCard = window->resultsView()->item(0)->data(Qt::UserRole + 100).toString();
+    QVERIFY2(firstCard.contains(QStringLiteral("background-color")), qPrintable(firstCard));
+}
+
+void TestConsoleWindow::bobSeesNothingRestricted_data()
+{
+    QTest::addColumn<QString>("message");
+    QTest::newRow("seed message") << test::kSeedMessage;
+    QTest::newRow("password message") << test::kPasswordMessage;
+    QTest::newRow("customer u7's order") << QStringLiteral("Marcus here, order #4790: my password reset link expired again");
+}
+
+void TestConsoleWindow::bobSeesNothingRestricted()
+{
+    QFETCH(QString, message);
+    auto window = loggedInWindow(QStringLiteral("u3"));
+    QVERIFY(window);
+    QVERIFY(askAndWait(*window, message));
+    for (const auto& chunk : window->resultsView()->chunks()) {
+        QVERIFY2(chunk.acl.contains(QStringLiteral("topic:refund")) || chunk.acl.contains(QStringLiteral("u3")),
+                 qPrintable(chunk.citation));
+    }
+    QVERIFY(!sourceIds(window->resultsView()).contains(QStringLiteral("d9")));
+    QVERIFY(!sourceIds(window->resultsView()).contains(QStringLiteral("t3")));
+    QVERIFY(!window->ticketHistory()->ticketIds().contains(QStringLiteral("t3")));
+    const QStringList leaks = test::textsMatching(window.get(), kBobMustNotSee);
+    QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(QStringLiteral("\n---\n"))));
+    QVERIFY(!window->contextPackText().contains(QStringLiteral("[Ticket t3]")));
+}
+
+void TestConsoleWindow::developerPaneShowsThePlan()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    ui::DeveloperPane* dev = window->developerPane();
+    const QStringList indexes = dev->planTree()->indexNames();
+    QVERIFY2(!indexes.isEmpty(), "the plan tree names no index");
+    for (const QString& index : indexes) {
+        QVERIFY2(index.startsWith(QStringLiteral("chunks_")), qPrintable(index));
+        QVERIFY2(dev->rawPlanText().contains(index), qPrintable(index));
+    }
+    QVERIFY(dev->rawPlanJson().contains(QStringLiteral("\"Plan\"")));
+    QVERIFY(dev->planTree()->topLevelItemCount() >= 1);
+    QVERIFY(dev->planTree()->topLevelItem(0)->text(0).contains(QStringLiteral("leg")));
+    QVERIFY(!dev->warnings().isEmpty());  // at least the "no warnings" line
+    QVERIFY2(dev->settings().filter(QStringLiteral("hnsw.ef_search")).size() == 1, qPrintable(dev->settings().join(QLatin1Char('\n'))));
+    QCOMPARE(dev->scores()->rowCount(), static_cast<int>(window->resultsView()->chunks().size()));
+    QVERIFY(dev->timing()->stages().contains(QStringLiteral("context: retrieve")));
+    QVERIFY(dev->timing()->stages().contains(QStringLiteral("round trip (worker)")));
+}
+
+void TestConsoleWindow::selectingAChunkShowsItsSource()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    const auto& chunks = window->resultsView()->chunks();
+    const auto document = std::find_if(chunks.begin(), chunks.end(), [](const auto& c) { return c.sourceType == QLatin1String("document"); });
+    QVERIFY(document != chunks.end());
+    QSignalSpy shown(window.get(), &ui::ConsoleWindow::sourceShown);
+    window->selectResult(static_cast<int>(document - chunks.begin()));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().first().toString() == document->sourceId, kTimeoutMs);
+    QCOMPARE(window->sourceViewer()->sourceId(), document->sourceId);
+    QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));  // the chunk is highlighted
+    QVERIFY(window->sourceViewer()->toPlainText().contains(document->title));
+}
+
+void TestConsoleWindow::contextPackIsCopied()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    window->copyContextPack();
+    const QString pack = QApplication::clipboard()->text();
+    QVERIFY2(pack.contains(QStringLiteral("[Order #4821]")), qPrintable(pack));
+    QVERIFY(pack.contains(QStringLiteral("[Ticket t1]")));
+    QVERIFY(pack.contains(QStringLiteral("[Refund Policy")));
+    QCOMPARE(pack, window->contextPackText());
+}
+
+void TestConsoleWindow::compareShowsWhatOnlyAliceSees()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    const auto bob = window->findAgent(QStringLiteral("u3"));
+    QVERIFY(bob);
+    QSignalSpy compareIn(window.get(), &ui::ConsoleWindow::compareAgentLoggedIn);
+    window->loginCompareAgent(*bob, bob->demoPassword);
+    QVERIFY(compareIn.wait(kTimeoutMs) || !compareIn.isEmpty());
+
+    QSignalSpy compared(window.get(), &ui::ConsoleWindow::compareShown);
+    window->messageEditor()->setPlainText(test::kPasswordMessage);
+    window->compare();
+    QVERIFY(compared.wait(kTimeoutMs) || !compared.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!window->compareView()->leftItems().isEmpty(), kTimeoutMs);
+
+    const QStringList left = window->compareView()->leftItems();
+    const QStringList right = window->compareView()->rightItems();
+    QVERIFY2(!left.filter(QRegularExpression(QStringLiteral("Account & Password Help|Ticket t3"))).isEmpty(),
+             qPrintable(left.join(QLatin1Char('\n'))));
+    QVERIFY2(right.filter(kBobMustNotSee).isEmpty(), qPrintable(right.join(QLatin1Char('\n'))));
+    QVERIFY2(right.filter(QStringLiteral("Order #4821")).size() == 1, qPrintable(right.join(QLatin1Char('\n'))));
+    const QString summary = window->compareView()->summary();
+    QVERIFY2(summary.contains(QStringLiteral("Alice sees")) && summary.contains(QStringLiteral("that Bob may not read: [Ticket t3]")),
+             qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("Bob sees nothing that Alice may not read")), qPrintable(summary));
+}
+
+void TestConsoleWindow::wrongPasswordIsRefused()
+{
+    ui::ConsoleWindow window;
+    QSignalSpy agents(&window, &ui::ConsoleWindow::agentsLoaded);
+    window.setDatabase(test::seededDatabase());
+    QVERIFY(agents.wait(kTimeoutMs) || !agents.isEmpty());
+    const auto alice = window.findAgent(QStringLiteral("u1"));
+    QVERIFY(alice);
+    QSignalSpy failed(&window, &ui::ConsoleWindow::loginFailed);
+    window.login(*alice, QStringLiteral("not-her-password"));
+    QVERIFY(failed.wait(kTimeoutMs) || !failed.isEmpty());
+    QVERIFY(!window.session());
+    QVERIFY(window.windowTitle().contains(QStringLiteral("not logged in")));
+}
+
+QTEST_MAIN(TestConsoleWindow)
+#include "test_console_window.moc"

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "console_types.h"
+#include "db/pg_connection.h"
+
+#include <memory>
+
+namespace ac::ui {
+
+// What the console asks of the core library, on the worker thread, over the agent's connection.
+// One seam, so the GUI can be driven by the real retrieval stack or by a test double that only
+// changes what `ask` runs (e.g. pg_sleep, to prove cancellation).
+class ConsoleBackend {
+public:
+    virtual ~ConsoleBackend() = default;
+    virtual AskAnswer ask(db::PgConnection& conn, const retrieval::AgentIdentity& agent, const QString& message,
+                          const retrieval::RetrievalOptions& options) = 0;
+    virtual SourceDocument loadSource(db::PgConnection& conn, const retrieval::AgentIdentity& agent,
+                                      const QString& sourceType, const QString& sourceId);
+    virtual ServerVersions versions(db::PgConnection& conn);
+};
+
+using BackendFactory = std::function<std::unique_ptr<ConsoleBackend>()>;
+
+// The backend over the shared core: context pack (orders, ticket history) and hybrid retrieval
+// with EXPLAIN captured.
+std::unique_ptr<ConsoleBackend> makeCoreBackend();
+
+} // namespace ac::ui

@@ -1,0 +1,105 @@
+#include "console_client.h"
+
+#include "console_worker.h"
+
+#include <QMetaObject>
+
+namespace ac::ui {
+
+void registerConsoleMetaTypes()
+{
+    qRegisterMetaType<AgentAccounts>();
+    qRegisterMetaType<AgentSession>();
+    qRegisterMetaType<AskAnswerPtr>();
+    qRegisterMetaType<SourceDocument>();
+    qRegisterMetaType<ServerVersions>();
+    qRegisterMetaType<WorkerFailure>();
+}
+
+ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObject* parent)
+    : QObject(parent), database_(database), cancel_(std::make_shared<CancelSlot>()),
+      latestAsk_(std::make_shared<std::atomic<quint64>>(0))
+{
+    registerConsoleMetaTypes();
+    thread_.setObjectName(QStringLiteral("console-worker"));
+    worker_ = new ConsoleWorker(std::move(database), std::move(factory), cancel_, latestAsk_);
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+
+    connect(worker_, &ConsoleWorker::agentsListed, this, &ConsoleClient::agentsListed);
+    connect(worker_, &ConsoleWorker::loggedIn, this, &ConsoleClient::loggedIn);
+    connect(worker_, &ConsoleWorker::sourceLoaded, this, &ConsoleClient::sourceLoaded);
+    connect(worker_, &ConsoleWorker::versionsLoaded, this, &ConsoleClient::versionsLoaded);
+    connect(worker_, &ConsoleWorker::connectionLost, this, &ConsoleClient::connectionLost);
+    connect(worker_, &ConsoleWorker::reconnected, this, &ConsoleClient::reconnected);
+    connect(worker_, &ConsoleWorker::busyChanged, this, [this](bool busy) {
+        busy_ = busy;
+        emit busyChanged(busy);
+    });
+    connect(worker_, &ConsoleWorker::answered, this, [this](quint64 token, const AskAnswerPtr& answer) {
+        if (token != latestAsk_->load()) {
+            emit staleAnswerDropped(token);
+            return;
+        }
+        emit answered(token, answer);
+    });
+    connect(worker_, &ConsoleWorker::failed, this, [this](quint64 token, const WorkerFailure& failure) {
+        if (failure.operation == QLatin1String("ask") && token != latestAsk_->load()) {
+            emit staleAnswerDropped(token);
+            return;
+        }
+        emit failed(token, failure);
+    });
+    thread_.start();
+}
+
+ConsoleClient::~ConsoleClient()
+{
+    cancel();
+    QMetaObject::invokeMethod(worker_, &ConsoleWorker::shutdown, Qt::QueuedConnection);
+    thread_.quit();
+    thread_.wait();
+}
+
+template <typename Call>
+quint64 ConsoleClient::post(Call&& call)
+{
+    const quint64 token = nextToken_++;
+    QMetaObject::invokeMethod(worker_, [worker = worker_, token, call = std::forward<Call>(call)] { call(worker, token); },
+                              Qt::QueuedConnection);
+    return token;
+}
+
+quint64 ConsoleClient::listAgents()
+{
+    return post([](ConsoleWorker* w, quint64 token) { w->listAgents(token); });
+}
+
+quint64 ConsoleClient::login(const AgentAccount& account, const QString& password)
+{
+    return post([account, password](ConsoleWorker* w, quint64 token) { w->login(token, account, password); });
+}
+
+quint64 ConsoleClient::ask(const QString& message, const retrieval::RetrievalOptions& options)
+{
+    const quint64 token = nextToken_;
+    latestAsk_->store(token);
+    return post([message, options](ConsoleWorker* w, quint64 t) { w->ask(t, message, options); });
+}
+
+quint64 ConsoleClient::loadSource(const QString& sourceType, const QString& sourceId)
+{
+    return post([sourceType, sourceId](ConsoleWorker* w, quint64 token) { w->loadSource(token, sourceType, sourceId); });
+}
+
+quint64 ConsoleClient::fetchVersions()
+{
+    return post([](ConsoleWorker* w, quint64 token) { w->fetchVersions(token); });
+}
+
+bool ConsoleClient::cancel()
+{
+    return cancel_->cancel();
+}
+
+} // namespace ac::ui

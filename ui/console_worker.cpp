@@ -1,0 +1,176 @@
+#include "console_worker.h"
+
+#include "agent_login.h"
+#include "db/db_error.h"
+
+#include <QElapsedTimer>
+
+namespace ac::ui {
+
+void CancelSlot::set(db::CancelHandle handle)
+{
+    std::lock_guard lock(mutex_);
+    handle_ = std::move(handle);
+}
+
+void CancelSlot::clear()
+{
+    set(db::CancelHandle());
+}
+
+bool CancelSlot::cancel() const
+{
+    std::lock_guard lock(mutex_);
+    return handle_.cancel();
+}
+
+ConsoleWorker::ConsoleWorker(DatabaseInfo database, BackendFactory factory, std::shared_ptr<CancelSlot> cancel,
+                             std::shared_ptr<std::atomic<quint64>> latestAsk)
+    : database_(std::move(database)), factory_(std::move(factory)), cancel_(std::move(cancel)),
+      latestAsk_(std::move(latestAsk))
+{
+}
+
+ConsoleWorker::~ConsoleWorker()
+{
+    dropConnection();
+}
+
+template <typename Work>
+void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
+{
+    emit busyChanged(true);
+    try {
+        work();
+    } catch (const db::DbError& error) {
+        WorkerFailure failure{operation, error.message(), error.sqlstate(), error.isQueryCanceled(), false};
+        failure.connectionLost = error.isConnectionFailure() || (conn_ && !conn_->isOk());
+        if (failure.connectionLost && session_) {
+            dropConnection();
+            emit connectionLost(error.message());
+            scheduleReconnect();
+        }
+        emit failed(token, failure);
+    } catch (const std::exception& error) {
+        emit failed(token, WorkerFailure{operation, QString::fromUtf8(error.what()), {}, false, false});
+    }
+    emit busyChanged(false);
+}
+
+db::PgConnection& ConsoleWorker::connection()
+{
+    if (!session_)
+        throw std::runtime_error("log in first");
+    if (!conn_)
+        connect();
+    return *conn_;
+}
+
+void ConsoleWorker::connect()
+{
+    conn_.emplace(std::move(openAgentConnection(database_, session_->account, password_).conn));
+    cancel_->set(conn_->cancelHandle());
+    if (!backend_)
+        backend_ = factory_();
+}
+
+void ConsoleWorker::dropConnection()
+{
+    cancel_->clear();
+    conn_.reset();
+}
+
+void ConsoleWorker::scheduleReconnect()
+{
+    if (!reconnectTimer_) {
+        reconnectTimer_ = new QTimer(this);
+        reconnectTimer_->setSingleShot(true);
+        QObject::connect(reconnectTimer_, &QTimer::timeout, this, &ConsoleWorker::tryReconnect);
+    }
+    reconnectTimer_->start(reconnectDelayMs_);
+}
+
+void ConsoleWorker::tryReconnect()
+{
+    if (conn_ || !session_)
+        return;
+    try {
+        connect();
+        reconnectDelayMs_ = 500;
+        emit reconnected();
+    } catch (const std::exception&) {
+        reconnectDelayMs_ = std::min(reconnectDelayMs_ * 2, 10000);
+        scheduleReconnect();
+    }
+}
+
+void ConsoleWorker::listAgents(quint64 token)
+{
+    run(token, QStringLiteral("agents"), [&] {
+        db::PgConnection owner = db::PgConnection::open(database_.ownerConninfo);
+        emit agentsListed(token, listAgentAccounts(owner, database_.embedded));
+    });
+}
+
+void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QString& password)
+{
+    run(token, QStringLiteral("login"), [&] {
+        dropConnection();
+        session_.reset();
+        AgentConnection login = openAgentConnection(database_, account, password);
+        AgentSession session;
+        session.account = account;
+        session.identity = login.identity;
+        session.databaseDescription = QStringLiteral("%1 as %2").arg(login.conn.describe(), login.conn.user());
+        if (!login.ownRole)
+            session.databaseDescription += tr(" (no per-agent role: owner connection)");
+        conn_.emplace(std::move(login.conn));
+        cancel_->set(conn_->cancelHandle());
+        if (!backend_)
+            backend_ = factory_();
+        session_ = session;
+        password_ = password;
+        emit loggedIn(token, session);
+    });
+}
+
+void ConsoleWorker::ask(quint64 token, const QString& message, const retrieval::RetrievalOptions& options)
+{
+    if (token < latestAsk_->load())
+        return;  // superseded before it started: nobody is waiting for it
+    run(token, QStringLiteral("ask"), [&] {
+        db::PgConnection& conn = connection();
+        QElapsedTimer clock;
+        clock.start();
+        auto answer = std::make_shared<AskAnswer>(backend_->ask(conn, session_->identity, message, options));
+        answer->message = message;
+        answer->roundTripMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+        emit answered(token, answer);
+    });
+}
+
+void ConsoleWorker::loadSource(quint64 token, const QString& sourceType, const QString& sourceId)
+{
+    run(token, QStringLiteral("source"), [&] {
+        db::PgConnection& conn = connection();
+        emit sourceLoaded(token, backend_->loadSource(conn, session_->identity, sourceType, sourceId));
+    });
+}
+
+void ConsoleWorker::fetchVersions(quint64 token)
+{
+    run(token, QStringLiteral("versions"), [&] {
+        db::PgConnection& conn = connection();
+        emit versionsLoaded(token, backend_->versions(conn));
+    });
+}
+
+void ConsoleWorker::shutdown()
+{
+    if (reconnectTimer_)
+        reconnectTimer_->stop();
+    dropConnection();
+    backend_.reset();
+}
+
+} // namespace ac::ui

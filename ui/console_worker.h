@@ -1,0 +1,76 @@
+#pragma once
+
+#include "console_backend.h"
+#include "console_types.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace ac::ui {
+
+// Lets the GUI thread cancel the statement running on the worker's connection (PQcancel).
+class CancelSlot {
+public:
+    void set(db::CancelHandle handle);
+    void clear();
+    bool cancel() const;
+
+private:
+    mutable std::mutex mutex_;
+    db::CancelHandle handle_;
+};
+
+// Lives on its own thread and holds the agent's own connection; every slot runs there. Results
+// carry the token of the request they answer.
+class ConsoleWorker : public QObject {
+    Q_OBJECT
+public:
+    ConsoleWorker(DatabaseInfo database, BackendFactory factory, std::shared_ptr<CancelSlot> cancel,
+                  std::shared_ptr<std::atomic<quint64>> latestAsk);
+    ~ConsoleWorker() override;
+
+    void listAgents(quint64 token);
+    void login(quint64 token, const ac::ui::AgentAccount& account, const QString& password);
+    void ask(quint64 token, const QString& message, const ac::retrieval::RetrievalOptions& options);
+    void loadSource(quint64 token, const QString& sourceType, const QString& sourceId);
+    void fetchVersions(quint64 token);
+    void shutdown();
+
+signals:
+    void agentsListed(quint64 token, const ac::ui::AgentAccounts& agents);
+    void loggedIn(quint64 token, const ac::ui::AgentSession& session);
+    void answered(quint64 token, const ac::ui::AskAnswerPtr& answer);
+    void sourceLoaded(quint64 token, const ac::ui::SourceDocument& source);
+    void versionsLoaded(quint64 token, const ac::ui::ServerVersions& versions);
+    void failed(quint64 token, const ac::ui::WorkerFailure& failure);
+    void busyChanged(bool busy);
+    void connectionLost(const QString& message);
+    void reconnected();
+
+private:
+    template <typename Work>
+    void run(quint64 token, const QString& operation, Work&& work);
+    db::PgConnection& connection();
+    void connect();
+    void dropConnection();
+    void scheduleReconnect();
+    void tryReconnect();
+
+    DatabaseInfo database_;
+    BackendFactory factory_;
+    std::unique_ptr<ConsoleBackend> backend_;
+    std::shared_ptr<CancelSlot> cancel_;
+    std::shared_ptr<std::atomic<quint64>> latestAsk_;
+    std::optional<db::PgConnection> conn_;
+    std::optional<AgentSession> session_;
+    QString password_;  // kept in memory only, to reconnect after a lost connection
+    QTimer* reconnectTimer_ = nullptr;
+    int reconnectDelayMs_ = 500;
+};
+
+} // namespace ac::ui
