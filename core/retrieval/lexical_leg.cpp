@@ -4,12 +4,12 @@
 
 namespace ac::retrieval {
 
-LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limit)
+LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limit, int matchCap)
 {
     LegQuery q;
     q.leg = QStringLiteral("lexical");
     q.sql = sql::kLexicalLeg;
-    q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit).add(tsQuery);
+    q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit).add(tsQuery).add(matchCap);
     // The tenant is reached through an index even on a table small enough for the planner to prefer
     // scanning every merchant's rows.
     q.settings = {

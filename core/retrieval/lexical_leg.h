@@ -7,7 +7,7 @@ namespace ac::retrieval {
 // The lexical leg: full-text match of an OR of the query's meaningful terms (orTsQuery), ranked by
 // ts_rank_cd, on the same merchant/version/ACL-filtered rows as the vector leg. `tsQuery` empty:
 // nothing to match, the caller skips the leg.
-LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limit);
+LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limit, int matchCap);
 
 std::vector<RetrievedChunk> runLexicalLeg(db::PgConnection& conn, const LegQuery& query);
 

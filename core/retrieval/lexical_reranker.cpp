@@ -2,6 +2,7 @@
 
 #include "retrieval/query_terms.h"
 
+#include <QHash>
 #include <QSet>
 
 #include <algorithm>
@@ -10,28 +11,36 @@ namespace ac::retrieval {
 
 namespace {
 
-QStringList stemmed(const QStringList& tokens)
-{
-    QStringList out;
-    out.reserve(tokens.size());
-    for (const QString& t : tokens)
-        out << stemWord(t);
-    return out;
-}
+double share(int found, qsizetype total) { return total == 0 ? 0.0 : static_cast<double>(found) / static_cast<double>(total); }
 
-QSet<QString> asSet(const QStringList& list) { return QSet<QString>(list.begin(), list.end()); }
+// The query, prepared once: stemmed words numbered, identifiers, and word pairs as number pairs.
+struct PreparedQuery {
+    QHash<QString, int> wordIds;   // stem -> index
+    QSet<QString> identifiers;
+    QSet<quint64> pairs;           // (first id << 32) | second id
 
-double share(int found, int total) { return total == 0 ? 0.0 : static_cast<double>(found) / total; }
+    explicit PreparedQuery(const QString& query)
+    {
+        const QueryTerms terms = extractQueryTerms(query);
+        for (const QString& w : terms.words)
+            wordIds.insert(stemWord(w), static_cast<int>(wordIds.size()));
+        identifiers = QSet<QString>(terms.identifiers.begin(), terms.identifiers.end());
+        for (const QString& phrase : terms.phrases) {
+            const QStringList two = phrase.split(QLatin1Char(' '));
+            const int a = wordIds.value(stemWord(two.value(0)), -1);
+            const int b = wordIds.value(stemWord(two.value(1)), -1);
+            if (a >= 0 && b >= 0)
+                pairs.insert((quint64(quint32(a)) << 32) | quint32(b));
+        }
+    }
+};
 
 } // namespace
 
 std::vector<double> LexicalReranker::score(const QString& query, const std::vector<RetrievedChunk>& candidates)
 {
-    const QueryTerms terms = extractQueryTerms(query);
-    const QStringList queryWords = stemmed(terms.words);
-    QStringList queryPhrases;
-    for (const QString& phrase : terms.phrases)
-        queryPhrases << stemmed(phrase.split(QLatin1Char(' '))).join(QLatin1Char(' '));
+    const PreparedQuery q(query);
+    const qsizetype words = q.wordIds.size();
 
     double bestFused = 0.0;
     for (const RetrievedChunk& c : candidates)
@@ -39,36 +48,45 @@ std::vector<double> LexicalReranker::score(const QString& query, const std::vect
 
     std::vector<double> scores;
     scores.reserve(candidates.size());
+    std::vector<char> inBody(static_cast<size_t>(words)), inHeading(static_cast<size_t>(words));
     for (const RetrievedChunk& c : candidates) {
-        const QStringList bodyTokens = tokenize(c.text);
-        const QSet<QString> rawTokens = asSet(bodyTokens) + asSet(tokenize(c.headingPath + QLatin1Char(' ') + c.title));
-        const QStringList bodyStems = stemmed(bodyTokens);
-        const QSet<QString> body = asSet(bodyStems);
-        const QSet<QString> heading = asSet(stemmed(tokenize(c.headingPath + QLatin1Char(' ') + c.title)));
+        std::fill(inBody.begin(), inBody.end(), 0);
+        std::fill(inHeading.begin(), inHeading.end(), 0);
+        QSet<QString> identifiersFound;
+        QSet<quint64> pairsFound;
+
+        int previous = -1;
+        for (const QString& token : tokenize(c.text)) {
+            if (q.identifiers.contains(token))
+                identifiersFound.insert(token);
+            const int id = q.wordIds.value(stemWord(token), -1);
+            if (id >= 0) {
+                inBody[static_cast<size_t>(id)] = 1;
+                if (previous >= 0) {
+                    const quint64 pair = (quint64(quint32(previous)) << 32) | quint32(id);
+                    if (q.pairs.contains(pair))
+                        pairsFound.insert(pair);
+                }
+            }
+            previous = id;
+        }
+        for (const QString& token : tokenize(c.headingPath + QLatin1Char(' ') + c.title)) {
+            if (q.identifiers.contains(token))
+                identifiersFound.insert(token);
+            const int id = q.wordIds.value(stemWord(token), -1);
+            if (id >= 0)
+                inHeading[static_cast<size_t>(id)] = 1;
+        }
 
         double coverage = 0.0;
-        for (const QString& w : queryWords) {
-            const double field = (heading.contains(w) ? weights_.headingField : 0.0)
-                + (body.contains(w) ? weights_.bodyField : 0.0);
-            coverage += std::min(field, 1.0);
-        }
-        coverage = queryWords.isEmpty() ? 0.0 : coverage / queryWords.size();
-
-        QSet<QString> bigrams;
-        for (qsizetype i = 0; i + 1 < bodyStems.size(); ++i)
-            bigrams.insert(bodyStems[i] + QLatin1Char(' ') + bodyStems[i + 1]);
-        int phrases = 0;
-        for (const QString& p : queryPhrases)
-            phrases += bigrams.contains(p) ? 1 : 0;
-
-        int identifiers = 0;
-        for (const QString& id : terms.identifiers)
-            identifiers += rawTokens.contains(id) ? 1 : 0;
+        for (qsizetype i = 0; i < words; ++i)
+            coverage += std::min((inHeading[size_t(i)] ? weights_.headingField : 0.0) + (inBody[size_t(i)] ? weights_.bodyField : 0.0), 1.0);
+        coverage = words == 0 ? 0.0 : coverage / static_cast<double>(words);
 
         const double prior = bestFused > 0.0 ? c.scores.fused / bestFused : 0.0;
         scores.push_back(weights_.coverage * coverage
-                         + weights_.phrase * share(phrases, static_cast<int>(queryPhrases.size()))
-                         + weights_.identifier * share(identifiers, static_cast<int>(terms.identifiers.size()))
+                         + weights_.phrase * share(static_cast<int>(pairsFound.size()), q.pairs.size())
+                         + weights_.identifier * share(static_cast<int>(identifiersFound.size()), q.identifiers.size())
                          + weights_.prior * prior);
     }
     return scores;

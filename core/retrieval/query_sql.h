@@ -37,15 +37,17 @@ inline constexpr const char* kVectorLeg =
     "LIMIT $4";
 
 // $5 is an OR of query terms in to_tsquery syntax; the server stems them with the 'english'
-// configuration, the same one search_tsv was built with.
+// configuration, the same one search_tsv was built with. $6 caps how many matches are ranked.
 inline constexpr const char* kLexicalLeg =
     "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
-    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
-    "ts_rank_cd(c.search_tsv, q.query) AS score "
-    "FROM chunks c, to_tsquery('english', $5) AS q(query) "
-    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
-    "AND c.search_tsv @@ q.query "
-    "ORDER BY score DESC, c.id "
+    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, m.score "
+    "FROM (SELECT c.id, ts_rank_cd(c.search_tsv, q.query) AS score "
+    "      FROM chunks c, to_tsquery('english', $5) AS q(query) "
+    "      WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
+    "      AND c.search_tsv @@ q.query "
+    "      LIMIT $6) AS m "
+    "JOIN chunks c ON c.id = m.id "
+    "ORDER BY m.score DESC, c.id "
     "LIMIT $4";
 
 // Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
@@ -70,5 +72,20 @@ namespace ac::retrieval::sql {
 inline constexpr const char* kCountScope =
     "SELECT count(*) AS merchant_rows, count(*) FILTER (WHERE c.acl && $3::text[]) AS authorised_rows "
     "FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2";
+
+} // namespace ac::retrieval::sql
+
+namespace ac::retrieval::sql {
+
+// How common each query term is across chunks, from ANALYZE's lexeme statistics (no table read):
+// the term is stemmed by the same 'english' configuration; NULL means rarer than anything tracked.
+inline constexpr const char* kTermFrequencies =
+    "SELECT u.term, (SELECT max(s.freqs[array_position(s.lexemes, l)]) "
+    "                FROM unnest(tsvector_to_array(to_tsvector('english', u.term))) AS l) AS frequency "
+    "FROM unnest($1::text[]) WITH ORDINALITY AS u(term, ord) "
+    "LEFT JOIN (SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS freqs "
+    "           FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'chunks' "
+    "           AND attname = 'search_tsv') AS s ON true "
+    "ORDER BY u.ord";
 
 } // namespace ac::retrieval::sql

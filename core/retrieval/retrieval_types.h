@@ -37,9 +37,11 @@ struct RetrievalOptions {
     VectorPath vectorPath = VectorPath::Auto;
     bool iterativeScan = true;     // pgvector 0.8 hnsw.iterative_scan = relaxed_order; false: "off"
     int maxScanTuples = 20000;     // hnsw.max_scan_tuples
-    int exactScanThreshold = 5000; // Auto: exact scan when at most this many authorised rows
+    int exactScanThreshold = 1000; // Auto: always exact when at most this many authorised rows
     int rerankDepth = 50;          // how many fused candidates the reranker reorders
     int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)
+    double maxTermFrequency = 0.05; // lexical leg drops terms in more chunks than this (while rarer remain)
+    int lexicalMatchCap = 2000;    // lexical leg ranks at most this many matching rows
 };
 
 struct RetrievalRequest {

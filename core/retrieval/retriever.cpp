@@ -1,6 +1,7 @@
 #include "retrieval/retriever.h"
 
 #include "retrieval/lexical_leg.h"
+#include "retrieval/lexical_terms.h"
 #include "retrieval/live_corpus.h"
 #include "retrieval/plan_tree.h"
 #include "retrieval/query_sql.h"
@@ -183,11 +184,14 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 
     std::vector<RetrievedChunk> lexicalHits;
     if (wantLexical) {
-        d.lexicalQuery = orTsQuery(extractQueryTerms(request.query));
+        const LexicalQuery lexical = planLexicalQuery(conn_, extractQueryTerms(request.query), o.maxTermFrequency);
+        d.lexicalQuery = lexical.tsQuery;
+        if (!lexical.dropped.isEmpty())
+            d.notes << QStringLiteral("lexical leg left out common terms: %1").arg(lexical.dropped.join(QLatin1String(", ")));
         if (d.lexicalQuery.isEmpty()) {
             d.notes << QStringLiteral("no searchable terms in the query: lexical leg skipped");
         } else {
-            ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit));
+            ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));
             lexicalHits = runLexicalLeg(conn_, ran.back());
         }
         d.lexicalCandidates = static_cast<int>(lexicalHits.size());
@@ -229,6 +233,8 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         {QStringLiteral("rerank_depth"), o.rerankDepth},
         {QStringLiteral("max_per_source"), o.maxPerSource},
         {QStringLiteral("exact_scan_threshold"), o.exactScanThreshold},
+        {QStringLiteral("max_term_frequency"), o.maxTermFrequency},
+        {QStringLiteral("lexical_match_cap"), o.lexicalMatchCap},
         {QStringLiteral("corpus_version"), corpus->version},
         {QStringLiteral("embedding_model"), corpus->model},
     };

@@ -45,15 +45,18 @@ PathDecision chooseVectorPath(const PathEstimates& e, const RetrievalOptions& op
         return {true, QStringLiteral("about %1 authorised rows (<= %2): exact scan")
                           .arg(e.authorised).arg(options.exactScanThreshold)};
     // The graph holds every merchant's rows; to collect `limit` passing rows the scan visits about
-    // limit / selectivity tuples.
+    // limit / selectivity tuples, never fewer than ef_search.
     const double selectivity = static_cast<double>(e.authorised) / static_cast<double>(std::max<qint64>(e.table, 1));
-    const double visits = limit / std::max(selectivity, 1e-9);
+    const double visits = std::max<double>(options.efSearch, limit / std::max(selectivity, 1e-9));
     const double budget = options.iterativeScan ? options.maxScanTuples : options.efSearch;
     if (visits > budget)
         return {true, QStringLiteral("filter keeps %1% of the index; HNSW would visit ~%2 tuples (> %3): exact scan")
                           .arg(selectivity * 100, 0, 'f', 2).arg(qRound64(visits)).arg(budget)};
-    return {false, QStringLiteral("about %1 authorised rows, %2% of the index: HNSW")
-                       .arg(e.authorised).arg(selectivity * 100, 0, 'f', 2)};
+    if (e.authorised <= kHnswVisitCostInExactRows * visits)
+        return {true, QStringLiteral("filter keeps %1% of the index: ~%2 HNSW visits cost more than scanning %3 rows")
+                          .arg(selectivity * 100, 0, 'f', 2).arg(qRound64(visits)).arg(e.authorised)};
+    return {false, QStringLiteral("about %1 authorised rows, %2% of the index, ~%3 HNSW visits: HNSW")
+                       .arg(e.authorised).arg(selectivity * 100, 0, 'f', 2).arg(qRound64(visits))};
 }
 
 } // namespace ac::retrieval

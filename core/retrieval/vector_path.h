@@ -20,9 +20,15 @@ struct PathDecision {
     QString reason;
 };
 
-// Exact when the authorised set is small (a scan is cheap and always complete) or so selective
-// that the HNSW scan would visit more than maxScanTuples to find `limit` of them; HNSW otherwise.
-// Forced when options.vectorPath is not Auto.
+// One tuple visited by a filtered HNSW scan (graph hops, neighbour distances, heap check) costs
+// about as much as this many rows of an exact scan (detoast + one distance); measured on the
+// benchmark corpus, see BENCHMARKS.md.
+inline constexpr double kHnswVisitCostInExactRows = 3.5;
+
+// Exact when the authorised set is small (a scan is cheap and always complete), when the filter is
+// so selective that HNSW would visit more than its tuple budget to find `limit` rows, or when those
+// visits cost more than scanning the authorised rows; HNSW otherwise. Forced when
+// options.vectorPath is not Auto.
 PathDecision chooseVectorPath(const PathEstimates& estimates, const RetrievalOptions& options, int limit);
 
 } // namespace ac::retrieval

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "db/pg_connection.h"
+#include "ingest/embedder.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <random>
+#include <vector>
+
+namespace ac::cli::bench {
+
+// The synthetic multi-tenant corpus the retrieval benchmark runs on: merchants "bm000".. with
+// skewed sizes (a few large tenants, many small ones), per merchant an Alice-like staff agent
+// (sees every topic) and a Bob-like contractor (topic:refund only, about 1/8 of the rows),
+// customers, orders and tickets, and support documents in eight topics.
+struct CorpusSpec {
+    qint64 chunks = 100000;      // target; the loader reports what it wrote
+    int merchants = 40;
+    int bigMerchants = 2;
+    double bigShare = 0.6;       // share of all chunks held by the big merchants
+    quint64 seed = 42;
+};
+
+struct BenchMerchant {
+    QString id;
+    qint64 targetChunks = 0;
+    QString alice;  // agent ids
+    QString bob;
+    QStringList orderNumbers;
+};
+
+std::vector<BenchMerchant> planCorpus(const CorpusSpec& spec);
+
+// The database role of a bench agent; the benchmark queries as that role, under row-level security.
+QString benchRole(const QString& agentId);
+
+// Writes merchants, agents, customers, orders and documents; documents go through the ingest
+// bulk loader (chunking, embedding, COPY). Returns the chunks written.
+qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const CorpusSpec& spec,
+                  const std::vector<BenchMerchant>& merchants, const std::function<void(const QString&)>& progress);
+
+// Queries in the corpus's vocabulary: short questions, pasted customer messages, identifiers.
+QStringList makeQueries(int count, quint64 seed);
+// A customer message naming one of the merchant's orders, for the context-pack benchmark.
+QString makeCustomerMessage(const BenchMerchant& merchant, std::mt19937_64& rng);
+
+} // namespace ac::cli::bench

@@ -1,0 +1,310 @@
+#include "agent/agent_directory.h"
+#include "agent/context_pack_builder.h"
+#include "bench_corpus.h"
+#include "cli_support.h"
+#include "command_registry.h"
+#include "ingest/embedder_factory.h"
+#include "retrieval/retriever.h"
+#include "security/agent_session.h"
+
+#include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QThread>
+#include <QSet>
+#include <QSysInfo>
+
+#include <algorithm>
+#include <map>
+
+namespace ac::cli {
+namespace {
+
+// The two baselines the benchmark compares against, run as written in the seed.
+constexpr const char* kSeedVectorQuery =
+    "SELECT id FROM chunks WHERE merchant_id = $1 AND acl && $2::text[] ORDER BY embedding <=> $3::vector LIMIT $4";
+constexpr const char* kNaiveLikeScan = "SELECT id, merchant_id, acl FROM chunks WHERE chunk_text ILIKE $1";
+constexpr const char* kHnswIndexDdl =
+    "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)";
+
+struct Series {
+    std::vector<double> ms;
+    double recallSum = 0;
+    int recallCount = 0;
+    qint64 returned = 0;
+    qint64 leaked = 0;
+    std::map<QString, int> paths;
+
+    void add(double elapsed) { ms.push_back(elapsed); }
+    void recall(double r) { recallSum += r; ++recallCount; }
+    double percentile(double p) const
+    {
+        if (ms.empty())
+            return 0;
+        std::vector<double> sorted = ms;
+        std::sort(sorted.begin(), sorted.end());
+        const size_t at = std::min(sorted.size() - 1, static_cast<size_t>(p * (sorted.size() - 1) + 0.5));
+        return sorted[at];
+    }
+    QString recallText() const { return recallCount ? QString::number(recallSum / recallCount, 'f', 3) : QStringLiteral("-"); }
+};
+
+double recallOf(const QList<qint64>& got, const QList<qint64>& truth)
+{
+    if (truth.isEmpty())
+        return 1.0;
+    const QSet<qint64> t(truth.begin(), truth.end());
+    int hits = 0;
+    for (qint64 id : got)
+        hits += t.contains(id) ? 1 : 0;
+    return static_cast<double>(hits) / truth.size();
+}
+
+QList<qint64> ids(const retrieval::RetrievalResult& r)
+{
+    QList<qint64> out;
+    for (const auto& c : r.chunks)
+        out << c.chunkId;
+    return out;
+}
+
+QString likeKeyword(const QString& query)
+{
+    for (const QString& word : query.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        QString w = word;
+        w.remove(QRegularExpression(QStringLiteral("[^a-z0-9-]")));
+        if (w.size() >= 5)
+            return w;
+    }
+    return query.toLower();
+}
+
+int runBench(const QStringList& args)
+{
+    QCommandLineParser parser;
+    addDatabaseOptions(parser);
+    parser.addOptions({
+        {QStringLiteral("chunks"), QStringLiteral("Target corpus size in chunks."), QStringLiteral("n"), QStringLiteral("100000")},
+        {QStringLiteral("merchants"), QStringLiteral("Merchants."), QStringLiteral("n"), QStringLiteral("40")},
+        {QStringLiteral("big-merchants"), QStringLiteral("Large tenants among them."), QStringLiteral("n"), QStringLiteral("2")},
+        {QStringLiteral("big-share"), QStringLiteral("Share of chunks the large tenants hold (percent)."), QStringLiteral("pct"), QStringLiteral("60")},
+        {QStringLiteral("queries"), QStringLiteral("Timed queries per agent kind."), QStringLiteral("n"), QStringLiteral("200")},
+        {QStringLiteral("naive-queries"), QStringLiteral("Queries for the naive LIKE scan (slow)."), QStringLiteral("n"), QStringLiteral("20")},
+        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search for the retrieval runs."), QStringLiteral("n"), QStringLiteral("80")},
+        {QStringLiteral("exact-threshold"), QStringLiteral("Auto path: exact scan up to this many authorised rows."), QStringLiteral("n"), QStringLiteral("1000")},
+        {QStringLiteral("load-only"), QStringLiteral("Load the corpus and build the index, then stop.")},
+    });
+    parseOrThrow(parser, args, QStringLiteral(
+        "Retrieval benchmark on a synthetic multi-tenant corpus (loaded on first run; use a dedicated --data-dir, "
+        "the HNSW index is dropped and rebuilt around the load): latency percentiles of retrieval and of the "
+        "context pack, recall@10 against exact filtered ground truth, beside the seed's naive LIKE scan and the "
+        "HNSW query without iterative scan."));
+
+    bench::CorpusSpec spec;
+    spec.chunks = intOption(parser, QStringLiteral("chunks"), 100, 100000000);
+    spec.merchants = intOption(parser, QStringLiteral("merchants"), 1, 100000);
+    spec.bigMerchants = intOption(parser, QStringLiteral("big-merchants"), 0, spec.merchants);
+    spec.bigShare = intOption(parser, QStringLiteral("big-share"), 0, 100) / 100.0;
+    const int queryCount = intOption(parser, QStringLiteral("queries"), 1, 1000000);
+    const int naiveCount = intOption(parser, QStringLiteral("naive-queries"), 0, 1000000);
+    const int efSearch = intOption(parser, QStringLiteral("ef-search"), 1, 1000);
+    const int exactThreshold = intOption(parser, QStringLiteral("exact-threshold"), 0, 100000000);
+
+    bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
+    db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
+    const std::vector<bench::BenchMerchant> merchants = bench::planCorpus(spec);
+    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
+
+    const bool loaded = conn.exec("SELECT count(*) FROM chunks WHERE merchant_id = $1",
+                                  db::PgParams().add(merchants.back().id)).integer(0, 0) > 0;
+    if (!loaded) {
+        err() << "bench: loading about " << spec.chunks << " chunks for " << spec.merchants << " merchants" << Qt::endl;
+        conn.exec("DROP INDEX IF EXISTS chunks_embedding_hnsw");
+        QElapsedTimer load;
+        load.start();
+        const qint64 written = bench::loadCorpus(conn, *embedder, spec, merchants, [](const QString& step) {
+            err() << "bench: " << step << Qt::endl;
+        });
+        out() << "loaded " << written << " chunks in " << QString::number(load.elapsed() / 1000.0, 'f', 1) << " s\n";
+        QElapsedTimer build;
+        build.start();
+        conn.exec("SET maintenance_work_mem = '4GB'");
+        conn.exec(kHnswIndexDdl);
+        out() << "HNSW build (m=16, ef_construction=64): " << QString::number(build.elapsed() / 1000.0, 'f', 1) << " s\n";
+        conn.exec("VACUUM ANALYZE chunks");
+        out().flush();
+    }
+    const qint64 totalChunks = conn.exec("SELECT count(*) FROM chunks").integer(0, 0);
+    out() << "corpus: " << totalChunks << " chunks, table "
+          << conn.exec("SELECT pg_size_pretty(pg_total_relation_size('chunks'))").text(0, 0) << ", HNSW index "
+          << conn.exec("SELECT pg_size_pretty(pg_relation_size('chunks_embedding_hnsw'))").text(0, 0) << '\n';
+    if (parser.isSet(QStringLiteral("load-only")))
+        return 0;
+
+    // Every measured query runs as the agent's own role, so row-level security applies as in the
+    // console; switching roles happens outside the timed sections.
+    const auto asAgent = [&conn](const QString& agentId) {
+        conn.exec("RESET ROLE");
+        return security::becomeAgent(conn, agentId);
+    };
+    const QStringList queries = bench::makeQueries(queryCount, spec.seed + 1);
+    std::mt19937_64 rng(spec.seed + 2);
+
+    retrieval::RetrievalOptions vectorOnly;
+    vectorOnly.mode = retrieval::Mode::Vector;
+    vectorOnly.rerank = false;
+    vectorOnly.k = vectorOnly.candidates = 10;
+    vectorOnly.efSearch = efSearch;
+    vectorOnly.exactScanThreshold = exactThreshold;
+    retrieval::RetrievalOptions truthOptions = vectorOnly;
+    truthOptions.vectorPath = retrieval::RetrievalOptions::VectorPath::Exact;
+    retrieval::RetrievalOptions hnswOptions = vectorOnly;
+    hnswOptions.vectorPath = retrieval::RetrievalOptions::VectorPath::Hnsw;
+    retrieval::RetrievalOptions full;
+    full.k = 10;
+    full.efSearch = efSearch;
+    full.exactScanThreshold = exactThreshold;
+
+    retrieval::Retriever retriever(conn, *embedder);
+    agent::ContextPackBuilder packs(conn, *embedder);
+
+    // Warm the caches the way a running service would be.
+    for (int i = 0; i < std::min<int>(40, queryCount); ++i)
+        retriever.retrieve({asAgent(merchants[static_cast<size_t>(i) % merchants.size()].alice), queries[i], full});
+
+    const auto timed = [](auto&& fn) {
+        QElapsedTimer t;
+        t.start();
+        fn();
+        return t.nsecsElapsed() / 1e6;
+    };
+
+    struct AgentRun {
+        QString name;
+        std::map<QString, Series> series;
+        std::map<QString, Series> stages;  // full retrieval, per stage
+    };
+    std::vector<AgentRun> runs{{QStringLiteral("Alice-like (staff, all topics)"), {}, {}},
+                               {QStringLiteral("Bob-like (contractor, topic:refund)"), {}, {}}};
+    const int big = std::max(1, spec.bigMerchants);
+    for (size_t a = 0; a < runs.size(); ++a) {
+        auto& s = runs[a].series;
+        for (int i = 0; i < queryCount; ++i) {
+            // Half the queries go to the large tenants, half spread over the small ones.
+            const size_t mi = (i % 2 == 0 || spec.merchants == spec.bigMerchants)
+                ? static_cast<size_t>((i / 2) % big) % merchants.size()
+                : static_cast<size_t>(spec.bigMerchants + (i / 2) % std::max(1, spec.merchants - spec.bigMerchants));
+            const bench::BenchMerchant& m = merchants[mi];
+            const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
+            const QString& q = queries[i];
+
+            retrieval::RetrievalResult truth;
+            s["exact (ground truth)"].add(timed([&] { truth = retriever.retrieve({agent, q, truthOptions}); }));
+            const QList<qint64> truthIds = ids(truth);
+            s["exact (ground truth)"].recall(1.0);
+            s["exact (ground truth)"].returned += truthIds.size();
+
+            retrieval::RetrievalResult r;
+            s["vector leg, auto path"].add(timed([&] { r = retriever.retrieve({agent, q, vectorOnly}); }));
+            s["vector leg, auto path"].recall(recallOf(ids(r), truthIds));
+            s["vector leg, auto path"].paths[r.diagnostics.vectorPath]++;
+            s["vector leg, auto path"].returned += static_cast<qint64>(r.chunks.size());
+
+            s["vector leg, HNSW + iterative scan"].add(timed([&] { r = retriever.retrieve({agent, q, hnswOptions}); }));
+            s["vector leg, HNSW + iterative scan"].recall(recallOf(ids(r), truthIds));
+            s["vector leg, HNSW + iterative scan"].paths[r.diagnostics.vectorPath]++;
+            s["vector leg, HNSW + iterative scan"].returned += static_cast<qint64>(r.chunks.size());
+
+            // The common pattern: HNSW with the filter, ef_search 40, no iterative scan, no widening.
+            const ingest::Embedding v = embedder->embed({q}).at(0);
+            QList<qint64> seedIds;
+            s["seed query, HNSW without iterative scan"].add(timed([&] {
+                db::Transaction tx(conn, "BEGIN READ ONLY");
+                for (const char* setting : {"SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off",
+                                            "SET LOCAL enable_sort = off", "SET LOCAL hnsw.ef_search = 40",
+                                            "SET LOCAL hnsw.iterative_scan = off"})
+                    conn.exec(setting);
+                const db::PgResult rows = conn.exec(kSeedVectorQuery, db::PgParams().add(m.id).addTextArray(agent.aclTokens)
+                                                                          .addVector(v).add(10));
+                for (int row = 0; row < rows.rows(); ++row)
+                    seedIds << rows.integer(row, 0);
+                tx.commit();
+            }));
+            s["seed query, HNSW without iterative scan"].recall(recallOf(seedIds, truthIds));
+            s["seed query, HNSW without iterative scan"].returned += seedIds.size();
+
+            s["full retrieval (hybrid + rerank, k=10)"].add(timed([&] { r = retriever.retrieve({agent, q, full}); }));
+            s["full retrieval (hybrid + rerank, k=10)"].paths[r.diagnostics.vectorPath]++;
+            s["full retrieval (hybrid + rerank, k=10)"].returned += static_cast<qint64>(r.chunks.size());
+            for (const retrieval::StageTiming& t : r.diagnostics.timings)
+                runs[a].stages[t.stage].add(t.ms);
+
+            const QString message = bench::makeCustomerMessage(m, rng);
+            retrieval::RetrievalOptions packOptions = full;
+            packOptions.k = 3;
+            agent::ContextPack pack;
+            s["context pack (k=3)"].add(timed([&] { pack = packs.build(agent, message, packOptions); }));
+            s["context pack (k=3)"].returned += static_cast<qint64>(pack.chunks.size());
+
+            if (i < naiveCount) {
+                QList<qint64> naive;
+                qint64 leaked = 0;
+                conn.exec("RESET ROLE");  // the seed's scan: every row, no tenant or ACL filter
+                s["seed naive LIKE scan"].add(timed([&] {
+                    const db::PgResult rows = conn.exec(kNaiveLikeScan, db::PgParams().add(QStringLiteral("%%%1%%").arg(likeKeyword(q))));
+                    for (int row = 0; row < rows.rows() && naive.size() < 10; ++row) {
+                        naive << rows.integer(row, 0);
+                        const QStringList acl = rows.textArray(row, 2);
+                        const bool allowed = rows.text(row, 1) == m.id
+                            && std::any_of(acl.begin(), acl.end(), [&](const QString& t) { return agent.aclTokens.contains(t); });
+                        leaked += allowed ? 0 : 1;
+                    }
+                }));
+                s["seed naive LIKE scan"].recall(recallOf(naive, truthIds));
+                s["seed naive LIKE scan"].returned += naive.size();
+                s["seed naive LIKE scan"].leaked += leaked;
+            }
+        }
+    }
+
+    out() << "\nmachine: " << QThread::idealThreadCount() << " CPUs, " << QSysInfo::prettyProductName() << "; "
+          << queryCount << " queries per agent kind, half to the " << spec.bigMerchants << " large tenants; ef_search "
+          << efSearch << ", exact-scan threshold " << exactThreshold << "\n\n";
+    out() << "| agent | measure | p50 ms | p95 ms | p99 ms | recall@10 | rows/query | notes |\n";
+    out() << "|---|---|---:|---:|---:|---:|---:|---|\n";
+    const QStringList order{"full retrieval (hybrid + rerank, k=10)", "context pack (k=3)", "vector leg, auto path",
+                            "vector leg, HNSW + iterative scan", "seed query, HNSW without iterative scan",
+                            "exact (ground truth)", "seed naive LIKE scan"};
+    for (const AgentRun& run : runs) {
+        for (const QString& name : order) {
+            const auto found = run.series.find(name);
+            if (found == run.series.end())
+                continue;
+            const Series& s = found->second;
+            QStringList notes;
+            for (const auto& [path, n] : s.paths)
+                notes << QStringLiteral("%1: %2").arg(path.isEmpty() ? QStringLiteral("none") : path).arg(n);
+            if (s.leaked > 0)
+                notes << QStringLiteral("%1 of its rows were not the agent's to see").arg(s.leaked);
+            const QString rowsPerQuery = s.ms.empty() ? QStringLiteral("-") : QString::number(double(s.returned) / s.ms.size(), 'f', 1);
+            out() << "| " << run.name << " | " << name << " | " << QString::number(s.percentile(0.5), 'f', 2) << " | "
+                  << QString::number(s.percentile(0.95), 'f', 2) << " | " << QString::number(s.percentile(0.99), 'f', 2)
+                  << " | " << (name.startsWith(QLatin1String("full")) || name.startsWith(QLatin1String("context")) ? QStringLiteral("-") : s.recallText())
+                  << " | " << rowsPerQuery << " | " << notes.join(QStringLiteral(", ")) << " |\n";
+        }
+    }
+    out() << "\nfull retrieval, per stage (p50 / p95 ms):\n";
+    for (const AgentRun& run : runs) {
+        QStringList parts;
+        for (const auto& [stage, series] : run.stages)
+            parts << QStringLiteral("%1 %2 / %3").arg(stage).arg(series.percentile(0.5), 0, 'f', 2).arg(series.percentile(0.95), 0, 'f', 2);
+        out() << "  " << run.name << ": " << parts.join(QStringLiteral(", ")) << '\n';
+    }
+    conn.exec("RESET ROLE");
+    out().flush();
+    return 0;
+}
+
+const CommandRegistrar kBench("bench-retrieval", "benchmark retrieval latency and recall on a synthetic corpus", &runBench);
+
+} // namespace
+} // namespace ac::cli

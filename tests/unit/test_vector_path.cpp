@@ -1,0 +1,80 @@
+#include "retrieval/lexical_terms.h"
+#include "retrieval/vector_path.h"
+
+#include <QTest>
+
+using namespace ac::retrieval;
+using VP = RetrievalOptions::VectorPath;
+
+Q_DECLARE_METATYPE(VP)
+
+// The per-query choices made from cheap statistics: which vector path, which lexical terms.
+class TestVectorPath : public QObject {
+    Q_OBJECT
+private slots:
+    void choosesPath_data()
+    {
+        QTest::addColumn<qint64>("authorised");
+        QTest::addColumn<qint64>("table");
+        QTest::addColumn<int>("limit");
+        QTest::addColumn<VP>("forced");
+        QTest::addColumn<bool>("iterative");
+        QTest::addColumn<bool>("exact");
+        QTest::newRow("small_tenant") << qint64(800) << qint64(1000000) << 50 << VP::Auto << true << true;
+        QTest::newRow("big_tenant_broad_acl") << qint64(300000) << qint64(1000000) << 50 << VP::Auto << true << false;
+        QTest::newRow("selective_acl_beyond_budget") << qint64(2000) << qint64(10000000) << 50 << VP::Auto << true << true;
+        QTest::newRow("selective_acl_cheaper_to_scan") << qint64(3750) << qint64(100000) << 50 << VP::Auto << true << true;
+        QTest::newRow("moderate_acl_hnsw") << qint64(37500) << qint64(1000000) << 20 << VP::Auto << true << false;
+        QTest::newRow("no_iterative_scan_budget_is_ef") << qint64(300000) << qint64(1000000) << 50 << VP::Auto << false << true;
+        QTest::newRow("forced_hnsw") << qint64(10) << qint64(1000000) << 50 << VP::Hnsw << true << false;
+        QTest::newRow("forced_exact") << qint64(900000) << qint64(1000000) << 50 << VP::Exact << true << true;
+    }
+    void choosesPath()
+    {
+        QFETCH(qint64, authorised);
+        QFETCH(qint64, table);
+        QFETCH(int, limit);
+        QFETCH(VP, forced);
+        QFETCH(bool, iterative);
+        QFETCH(bool, exact);
+        RetrievalOptions options;
+        options.vectorPath = forced;
+        options.iterativeScan = iterative;
+        const PathDecision d = chooseVectorPath({authorised, authorised, table}, options, limit);
+        QVERIFY2(d.exact == exact, qPrintable(d.reason));
+        QVERIFY(!d.reason.isEmpty());
+    }
+
+    void choosesLexicalTerms_data()
+    {
+        QTest::addColumn<QStringList>("terms");
+        QTest::addColumn<QList<double>>("frequencies");
+        QTest::addColumn<QStringList>("identifiers");
+        QTest::addColumn<QString>("tsQuery");
+        QTest::addColumn<QStringList>("dropped");
+        QTest::newRow("unknown_are_rare") << QStringList{"refund", "widget"} << QList<double>{-1, -1} << QStringList{}
+                                          << "refund | widget" << QStringList{};
+        QTest::newRow("common_dropped") << QStringList{"refund", "kettle"} << QList<double>{0.3, 0.01} << QStringList{}
+                                        << "kettle" << QStringList{"refund"};
+        QTest::newRow("identifier_always_kept") << QStringList{"4821", "refund"} << QList<double>{0.5, 0.3}
+                                                << QStringList{"4821"} << "4821" << QStringList{"refund"};
+        QTest::newRow("all_common_anded") << QStringList{"refund", "order"} << QList<double>{0.3, 0.2} << QStringList{}
+                                          << "refund & order" << QStringList{};
+        QTest::newRow("empty") << QStringList{} << QList<double>{} << QStringList{} << "" << QStringList{};
+    }
+    void choosesLexicalTerms()
+    {
+        QFETCH(QStringList, terms);
+        QFETCH(QList<double>, frequencies);
+        QFETCH(QStringList, identifiers);
+        QFETCH(QString, tsQuery);
+        QFETCH(QStringList, dropped);
+        const LexicalQuery q = chooseLexicalTerms(terms, std::vector<double>(frequencies.begin(), frequencies.end()),
+                                                  identifiers, 0.05);
+        QCOMPARE(q.tsQuery, tsQuery);
+        QCOMPARE(q.dropped, dropped);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestVectorPath)
+#include "test_vector_path.moc"
