@@ -28,6 +28,11 @@ CREATE TEMP TABLE IF NOT EXISTS ac_chunk_staging (
 ) ON COMMIT DELETE ROWS;
 )SQL";
 
+// Staging tables are never auto-analyzed; without statistics the planner may hash-join them against
+// all of chunks instead of probing the unique index.
+inline constexpr const char* kAnalyzeStaging =
+    "ANALYZE ac_document_staging, ac_ticket_staging, ac_message_staging, ac_chunk_staging";
+
 inline constexpr const char* kCopyDocuments =
     "COPY ac_document_staging (id, title, full_text, category, acl, source_path, content_hash, chunk_count) "
     "FROM STDIN (FORMAT binary)";
@@ -96,22 +101,22 @@ inline constexpr const char* kDeleteExtraMessages =
     "DELETE FROM ticket_messages m USING ac_ticket_staging s WHERE m.ticket_id = s.id AND m.seq > s.message_count";
 
 // $1 merchant, $2 corpus version, $3 model, $4 chunker version, $5 provider, $6 dims, $7 provider version.
-// A staged chunk without a vector reuses the one stored at reuse_index (same content hash). Rows
+// A staged chunk without a vector reuses the one stored at reuse_index (same content hash; the
+// subqueries run only for such rows). Rows
 // whose every column is unchanged are not rewritten.
 inline constexpr const char* kMergeChunks = R"SQL(
 INSERT INTO chunks AS c (merchant_id, corpus_version, source_type, document_id, ticket_id, chunk_index, heading_path,
     section, citation, chunk_text, content_hash, token_count, embedding, embedding_model, chunker_version, metadata,
     acl, embedding_provider, embedding_dims, embedding_version)
 SELECT $1, $2, s.source_type, s.document_id, s.ticket_id, s.chunk_index, s.heading_path, s.section, s.citation,
-    s.chunk_text, s.content_hash, s.token_count, COALESCE(s.embedding, pd.embedding, pt.embedding), $3, $4,
-    s.metadata, s.acl, $5, $6, $7
+    s.chunk_text, s.content_hash, s.token_count,
+    COALESCE(s.embedding,
+             (SELECT p.embedding FROM chunks p WHERE p.document_id = s.document_id AND p.ticket_id IS NULL
+                 AND p.corpus_version = $2 AND p.chunk_index = s.reuse_index AND p.content_hash = s.content_hash),
+             (SELECT p.embedding FROM chunks p WHERE p.document_id IS NULL AND p.ticket_id = s.ticket_id
+                 AND p.corpus_version = $2 AND p.chunk_index = s.reuse_index AND p.content_hash = s.content_hash)),
+    $3, $4, s.metadata, s.acl, $5, $6, $7
 FROM ac_chunk_staging s
-LEFT JOIN chunks pd ON s.embedding IS NULL AND s.document_id IS NOT NULL AND pd.document_id = s.document_id
-    AND pd.ticket_id IS NULL AND pd.corpus_version = $2 AND pd.chunk_index = s.reuse_index
-    AND pd.content_hash = s.content_hash
-LEFT JOIN chunks pt ON s.embedding IS NULL AND s.ticket_id IS NOT NULL AND pt.document_id IS NULL
-    AND pt.ticket_id = s.ticket_id AND pt.corpus_version = $2 AND pt.chunk_index = s.reuse_index
-    AND pt.content_hash = s.content_hash
 ON CONFLICT ON CONSTRAINT chunks_source_key DO UPDATE SET merchant_id = EXCLUDED.merchant_id,
     heading_path = EXCLUDED.heading_path, section = EXCLUDED.section, citation = EXCLUDED.citation,
     chunk_text = EXCLUDED.chunk_text, content_hash = EXCLUDED.content_hash, token_count = EXCLUDED.token_count,

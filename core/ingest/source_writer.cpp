@@ -9,6 +9,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
+
 namespace ac::ingest {
 
 namespace {
@@ -128,7 +130,7 @@ void SourceWriter::ensureStaging()
         conn_.execScript(QString::fromLatin1(sql::kCreateStaging));
 }
 
-void SourceWriter::stageSources(const QString& merchantId, std::vector<PreparedSource>& batch)
+void SourceWriter::stageSources(std::vector<PreparedSource>& batch)
 {
     BinaryCopyEncoder documents, tickets, messages;
     int documentCount = 0, ticketCount = 0;
@@ -172,17 +174,26 @@ void SourceWriter::stageSources(const QString& merchantId, std::vector<PreparedS
         ++ticketCount;
     }
 
-    const db::PgParams merchant = db::PgParams().add(merchantId);
-    if (documentCount > 0) {
+    if (documentCount > 0)
         copyIn(conn_, sql::kCopyDocuments, documents.finish());
+    if (ticketCount > 0) {
+        copyIn(conn_, sql::kCopyTickets, tickets.finish());
+        copyIn(conn_, sql::kCopyMessages, messages.finish());
+    }
+}
+
+void SourceWriter::mergeSources(const QString& merchantId, std::vector<PreparedSource>& batch)
+{
+    const bool documents = std::any_of(batch.begin(), batch.end(), [](const PreparedSource& s) { return s.kind == SourceKind::Document; });
+    const bool tickets = std::any_of(batch.begin(), batch.end(), [](const PreparedSource& s) { return s.kind == SourceKind::Ticket; });
+    const db::PgParams merchant = db::PgParams().add(merchantId);
+    if (documents) {
         if (const db::PgResult foreign = conn_.exec(sql::kForeignDocument, merchant); !foreign.empty())
             throw IngestError(QStringLiteral("document id \"%1\" already belongs to merchant %2; document ids are "
                                              "global, choose another id").arg(foreign.text(0, 0), foreign.text(0, 1)));
         conn_.exec(sql::kMergeDocuments, merchant);
     }
-    if (ticketCount > 0) {
-        copyIn(conn_, sql::kCopyTickets, tickets.finish());
-        copyIn(conn_, sql::kCopyMessages, messages.finish());
+    if (tickets) {
         if (const db::PgResult foreign = conn_.exec(sql::kForeignTicket, merchant); !foreign.empty())
             throw IngestError(QStringLiteral("ticket id \"%1\" already belongs to merchant %2; ticket ids are global, "
                                              "choose another id").arg(foreign.text(0, 0), foreign.text(0, 1)));
@@ -255,8 +266,10 @@ void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& bat
                               .arg(plan.merchantId).arg(*plan.version).arg(live.version));
     result.corpusVersion = live.version;
 
-    stageSources(plan.merchantId, batch);
+    stageSources(batch);
     stageChunks(batch);
+    conn_.exec(sql::kAnalyzeStaging);
+    mergeSources(plan.merchantId, batch);
     const db::PgResult merged = conn_.exec(sql::kMergeChunks, db::PgParams()
                                                                  .add(plan.merchantId)
                                                                  .add(live.version)

@@ -40,8 +40,9 @@ private:
     void planReuse(const QString& merchantId, int version, std::vector<PreparedSource>& batch);
     int embedMissing(std::vector<PreparedSource>& batch);
     void ensureStaging();
-    void stageSources(const QString& merchantId, std::vector<PreparedSource>& batch);
+    void stageSources(std::vector<PreparedSource>& batch);
     void stageChunks(std::vector<PreparedSource>& batch);
+    void mergeSources(const QString& merchantId, std::vector<PreparedSource>& batch);
 
     db::PgConnection& conn_;
     Embedder& embedder_;

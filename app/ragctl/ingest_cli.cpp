@@ -1,0 +1,122 @@
+#include "ingest_cli.h"
+
+#include "cli_support.h"
+
+#include <cmath>
+
+namespace ac::cli {
+
+void addEmbedderOptions(QCommandLineParser& parser)
+{
+    parser.addOption({QStringLiteral("provider"), QStringLiteral("Embedding provider: hash (default) or openai."),
+                      QStringLiteral("name")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Embedding model (openai: e.g. text-embedding-3-small)."),
+                      QStringLiteral("model")});
+    parser.addOption({QStringLiteral("url"), QStringLiteral("openai: base URL of an OpenAI-compatible API, e.g. "
+                                                            "http://localhost:11434/v1. The key comes from OPENAI_API_KEY."),
+                      QStringLiteral("url")});
+    parser.addOption({QStringLiteral("dims"), QStringLiteral("Vector dimensions (must match chunks.embedding, 1536)."),
+                      QStringLiteral("n")});
+}
+
+ingest::EmbedderConfig embedderConfig(const QCommandLineParser& parser)
+{
+    ingest::EmbedderConfig config = ingest::EmbedderConfig::fromEnvironment();
+    if (parser.isSet(QStringLiteral("provider"))) {
+        config.provider = parser.value(QStringLiteral("provider")).toLower();
+        config.model.clear();
+    }
+    if (parser.isSet(QStringLiteral("model")))
+        config.model = parser.value(QStringLiteral("model"));
+    if (parser.isSet(QStringLiteral("url")))
+        config.url = parser.value(QStringLiteral("url"));
+    if (parser.isSet(QStringLiteral("dims")))
+        config.dims = intOption(parser, QStringLiteral("dims"), 1, 16000);
+    return config;
+}
+
+void addSourceOptions(QCommandLineParser& parser)
+{
+    parser.addOption({QStringLiteral("merchant"), QStringLiteral("Merchant the sources belong to (required)."),
+                      QStringLiteral("id")});
+    parser.addOption({QStringLiteral("acl"), QStringLiteral("Comma-separated ACL tokens replacing each source's own "
+                                                            "(e.g. role:staff,topic:refund)."),
+                      QStringLiteral("tokens")});
+    parser.addOption({QStringLiteral("add-acl"), QStringLiteral("Comma-separated ACL tokens added to each source's own."),
+                      QStringLiteral("tokens")});
+}
+
+QString requiredMerchant(const QCommandLineParser& parser)
+{
+    const QString merchant = parser.value(QStringLiteral("merchant")).trimmed();
+    if (merchant.isEmpty())
+        throw UsageError(QStringLiteral("--merchant is required"));
+    return merchant;
+}
+
+QStringList applyAclOptions(const QCommandLineParser& parser, QStringList acl)
+{
+    auto tokens = [&](const char* name) {
+        QStringList out;
+        for (const QString& t : parser.value(QLatin1String(name)).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            out << t.trimmed();
+        return out;
+    };
+    if (parser.isSet(QStringLiteral("acl"))) {
+        acl = tokens("acl");
+        if (acl.isEmpty())
+            throw UsageError(QStringLiteral("--acl needs at least one token"));
+    }
+    for (const QString& t : tokens("add-acl"))
+        if (!acl.contains(t))
+            acl << t;
+    return acl;
+}
+
+namespace {
+QString clock(double seconds)
+{
+    if (seconds < 0 || !std::isfinite(seconds))
+        return QStringLiteral("?");
+    const qint64 s = static_cast<qint64>(seconds + 0.5);
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+void ProgressBar::operator()(const ingest::LoadProgress& p)
+{
+    const qint64 ms = static_cast<qint64>(p.elapsedSec * 1000);
+    const bool complete = p.total > 0 && p.done >= p.total;
+    if (p.phase == lastPhase_ && !complete && lastMs_ >= 0 && ms - lastMs_ < 200)
+        return;
+    if (p.phase != lastPhase_ && drawn_)
+        err() << '\n';
+    lastPhase_ = p.phase;
+    lastMs_ = ms;
+    const double fraction = p.total > 0 ? std::min(1.0, static_cast<double>(p.done) / p.total) : 0.0;
+    const int filled = static_cast<int>(fraction * 30);
+    err() << '\r' << p.phase.leftJustified(12) << " [" << QString(filled, QLatin1Char('#'))
+          << QString(30 - filled, QLatin1Char('.')) << "] " << QString::number(fraction * 100, 'f', 0).rightJustified(3)
+          << "%  " << p.done << '/' << p.total << "  " << QString::number(p.ratePerSec, 'f', 0) << "/s  ETA "
+          << clock(p.etaSec) << "   ";
+    err().flush();
+    drawn_ = true;
+}
+
+void ProgressBar::finish()
+{
+    if (drawn_)
+        err() << Qt::endl;
+    drawn_ = false;
+}
+
+void printResult(const ingest::IngestResult& result, int sources, const QString& noun, double seconds)
+{
+    const int chunks = result.chunksWritten + result.chunksUnchanged;
+    out() << "loaded " << sources << ' ' << noun << " (" << chunks << " chunks: " << result.chunksWritten << " written, "
+          << result.chunksUnchanged << " unchanged, " << result.chunksDeleted << " deleted, " << result.chunksEmbedded
+          << " embedded) into corpus version " << result.corpusVersion << " in " << QString::number(seconds, 'f', 2)
+          << " s" << Qt::endl;
+}
+
+} // namespace ac::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "ingest/embedder_factory.h"
+#include "ingest/ingestor.h"
+#include "ingest/load_progress.h"
+
+#include <QCommandLineParser>
+
+namespace ac::cli {
+
+// --provider, --model, --url, --dims: override the AGENT_CONSOLE_EMBED* environment.
+void addEmbedderOptions(QCommandLineParser& parser);
+ingest::EmbedderConfig embedderConfig(const QCommandLineParser& parser);
+
+// --merchant (required), --acl (replaces every source's ACL), --add-acl (appends tokens).
+void addSourceOptions(QCommandLineParser& parser);
+QString requiredMerchant(const QCommandLineParser& parser);
+QStringList applyAclOptions(const QCommandLineParser& parser, QStringList acl);
+
+// A one-line progress bar on stderr: "[#####.....]  52%  52000/100000  4120/s  ETA 0:11".
+class ProgressBar {
+public:
+    void operator()(const ingest::LoadProgress& p);
+    void finish();
+
+private:
+    bool drawn_ = false;
+    qint64 lastMs_ = -1;
+    QString lastPhase_;
+};
+
+void printResult(const ingest::IngestResult& result, int sources, const QString& noun, double seconds);
+
+} // namespace ac::cli
