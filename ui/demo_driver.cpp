@@ -60,8 +60,9 @@ void DemoDriver::afterAnswer()
         answered_ = true;
     if (!answered_ || !compared_)
         return;
-    if (script_.screenshot.isEmpty())
+    if (script_.screenshot.isEmpty() || capturing_)
         return;
+    capturing_ = true;
     if (!script_.showCompare)
         window_->findChild<QTabWidget*>(QStringLiteral("centreTabs"))->setCurrentIndex(0);
     if (!window_->sourceViewer()->sourceId().isEmpty()) {

@@ -34,6 +34,7 @@ private:
     DemoScript script_;
     bool answered_ = false;
     bool compared_ = false;
+    bool capturing_ = false;
 };
 
 } // namespace ac::ui
