@@ -13,6 +13,8 @@
 #include "ticket_history_view.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
@@ -60,7 +62,7 @@ ConsoleWindow::ConsoleWindow(BackendFactory backend, QWidget* parent)
       centreTabs_(new QTabWidget(this)), mainSplitter_(new QSplitter(Qt::Horizontal, this)),
       leftSplitter_(new QSplitter(Qt::Vertical, this)), banner_(new QLabel(this)), identityLabel_(new QLabel(this)),
       databaseLabel_(new QLabel(this)), connectionLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
-      kBox_(new QSpinBox(this))
+      kBox_(new QSpinBox(this)), pathBox_(new QComboBox(this)), rerankBox_(new QCheckBox(tr("&Rerank"), this))
 {
     setObjectName(QStringLiteral("consoleWindow"));
     registerConsoleMetaTypes();
@@ -133,6 +135,18 @@ void ConsoleWindow::buildActions()
     kLabel->setBuddy(kBox_);
     bar->addWidget(kLabel);
     bar->addWidget(kBox_);
+    auto* pathLabel = new QLabel(tr(" Vector path: "), this);
+    pathBox_->addItem(tr("Auto"), static_cast<int>(retrieval::RetrievalOptions::VectorPath::Auto));
+    pathBox_->addItem(tr("HNSW index"), static_cast<int>(retrieval::RetrievalOptions::VectorPath::Hnsw));
+    pathBox_->addItem(tr("Exact scan"), static_cast<int>(retrieval::RetrievalOptions::VectorPath::Exact));
+    pathBox_->setAccessibleName(tr("Vector path"));
+    pathBox_->setToolTip(tr("Auto picks the HNSW index or an exact scan from planner estimates"));
+    pathLabel->setBuddy(pathBox_);
+    bar->addWidget(pathLabel);
+    bar->addWidget(pathBox_);
+    rerankBox_->setChecked(true);
+    rerankBox_->setAccessibleName(tr("Rerank the fused candidates"));
+    bar->addWidget(rerankBox_);
     bar->addSeparator();
     bar->addAction(devAction);
 }
@@ -416,6 +430,8 @@ retrieval::RetrievalOptions ConsoleWindow::options() const
 {
     retrieval::RetrievalOptions o;
     o.k = kBox_->value();
+    o.vectorPath = static_cast<retrieval::RetrievalOptions::VectorPath>(pathBox_->currentData().toInt());
+    o.rerank = rerankBox_->isChecked();
     o.explain = true;
     return o;
 }
@@ -437,6 +453,11 @@ void ConsoleWindow::ask(const QString& message)
     if (comparing_ && compareClient_ && compareSession_)
         compareClient_->ask(message.trimmed(), options());
     statusBar()->showMessage(tr("Finding context… (Esc to stop)"));
+}
+
+void ConsoleWindow::setVectorPath(retrieval::RetrievalOptions::VectorPath path)
+{
+    pathBox_->setCurrentIndex(pathBox_->findData(static_cast<int>(path)));
 }
 
 void ConsoleWindow::compare()
@@ -598,6 +619,8 @@ void ConsoleWindow::restoreState()
     mainSplitter_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
     leftSplitter_->restoreState(settings.value(QStringLiteral("window/leftSplitter")).toByteArray());
     kBox_->setValue(settings.value(QStringLiteral("query/k"), 5).toInt());
+    pathBox_->setCurrentIndex(std::max(0, pathBox_->findData(settings.value(QStringLiteral("query/vectorPath"), 0).toInt())));
+    rerankBox_->setChecked(settings.value(QStringLiteral("query/rerank"), true).toBool());
 }
 
 void ConsoleWindow::saveState() const
@@ -608,6 +631,8 @@ void ConsoleWindow::saveState() const
     settings.setValue(QStringLiteral("window/mainSplitter"), mainSplitter_->saveState());
     settings.setValue(QStringLiteral("window/leftSplitter"), leftSplitter_->saveState());
     settings.setValue(QStringLiteral("query/k"), kBox_->value());
+    settings.setValue(QStringLiteral("query/vectorPath"), pathBox_->currentData());
+    settings.setValue(QStringLiteral("query/rerank"), rerankBox_->isChecked());
 }
 
 void ConsoleWindow::closeEvent(QCloseEvent* event)

@@ -8,6 +8,8 @@
 #include <optional>
 
 class QAction;
+class QCheckBox;
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QSpinBox;
@@ -46,6 +48,7 @@ public:
     std::optional<AgentAccount> findAgent(const QString& agentId) const;
 
     void ask(const QString& message);
+    void setVectorPath(retrieval::RetrievalOptions::VectorPath path);
     void compare();
     void stop();
     void copyContextPack();
@@ -136,6 +139,8 @@ private:
     QLabel* connectionLabel_;
     QProgressBar* busyBar_;
     QSpinBox* kBox_;
+    QComboBox* pathBox_;
+    QCheckBox* rerankBox_;
     QAction* askAction_;
     QAction* stopAction_;
     QAction* packAction_;

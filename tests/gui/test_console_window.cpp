@@ -1,6 +1,7 @@
 // The console against the seeded fixtures: what Alice and Bob each see in every panel, the
 // comparison, the developer pane, and the context pack.
 
+#include "about_dialog.h"
 #include "compare_view.h"
 #include "console_client.h"
 #include "console_window.h"
@@ -17,6 +18,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
@@ -80,6 +82,10 @@ private slots:
     void bobSeesNothingRestricted_data();
     void bobSeesNothingRestricted();
     void developerPaneShowsThePlan();
+    void planNamesTheVectorPathsIndex_data();
+    void planNamesTheVectorPathsIndex();
+    void aboutNamesTheVersions();
+    void windowStateIsKept();
     void selectingAChunkShowsItsSource();
     void contextPackIsCopied();
     void compareShowsWhatOnlyAliceSees();
@@ -186,6 +192,65 @@ void TestConsoleWindow::developerPaneShowsThePlan()
     QCOMPARE(dev->scores()->rowCount(), static_cast<int>(window->resultsView()->chunks().size()));
     QVERIFY(dev->timing()->stages().contains(QStringLiteral("context: retrieve")));
     QVERIFY(dev->timing()->stages().contains(QStringLiteral("round trip (worker)")));
+}
+
+void TestConsoleWindow::planNamesTheVectorPathsIndex_data()
+{
+    QTest::addColumn<int>("path");
+    QTest::addColumn<bool>("hnsw");
+    QTest::newRow("hnsw") << static_cast<int>(retrieval::RetrievalOptions::VectorPath::Hnsw) << true;
+    QTest::newRow("exact") << static_cast<int>(retrieval::RetrievalOptions::VectorPath::Exact) << false;
+}
+
+void TestConsoleWindow::planNamesTheVectorPathsIndex()
+{
+    QFETCH(int, path);
+    QFETCH(bool, hnsw);
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    window->setVectorPath(static_cast<retrieval::RetrievalOptions::VectorPath>(path));
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    const QStringList indexes = window->developerPane()->planTree()->indexNames();
+    QCOMPARE(indexes.contains(QStringLiteral("chunks_embedding_hnsw")), hnsw);
+    QVERIFY(window->developerPane()->settings().contains(
+        QStringLiteral("vector path = %1").arg(hnsw ? QStringLiteral("hnsw") : QStringLiteral("exact"))));
+    window->setVectorPath(retrieval::RetrievalOptions::VectorPath::Auto);
+}
+
+void TestConsoleWindow::aboutNamesTheVersions()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    QSignalSpy versions(window->client(), &ui::ConsoleClient::versionsLoaded);
+    window->client()->fetchVersions();
+    QVERIFY(versions.wait(kTimeoutMs) || !versions.isEmpty());
+    const auto v = versions.last().at(1).value<ui::ServerVersions>();
+    QVERIFY2(v.server.startsWith(QStringLiteral("15")) || v.server.at(0).isDigit(), qPrintable(v.server));
+    QVERIFY2(v.pgvector.startsWith(QStringLiteral("0.8")) || v.pgvector.at(0).isDigit(), qPrintable(v.pgvector));
+    const QString about = ui::aboutText(v);
+    for (const QString& part : {v.server, v.pgvector, QString::fromLatin1(qVersion()), v.libpq})
+        QVERIFY2(about.contains(part), qPrintable(part));
+}
+
+void TestConsoleWindow::windowStateIsKept()
+{
+    {
+        ui::ConsoleWindow window;
+        window.show();
+        window.developerPane()->hide();
+        window.close();
+    }
+    {
+        ui::ConsoleWindow window;
+        window.show();
+        QVERIFY(window.developerPane()->isHidden());
+        window.developerPane()->show();
+        window.close();
+    }
+    ui::ConsoleWindow window;
+    window.show();
+    QVERIFY(!window.developerPane()->isHidden());
+    QVERIFY(!QSettings().allKeys().filter(QStringLiteral("password"), Qt::CaseInsensitive).size());
 }
 
 void TestConsoleWindow::selectingAChunkShowsItsSource()
