@@ -435,6 +435,27 @@ private slots:
         QVERIFY2(raw.contains(QLatin1String("chunks_embedding_hnsw")), qPrintable(raw.left(2000)));
     }
 
+    // ts_match_vq (@@) and arrayoverlap (&&) are not LEAKPROOF, so under RLS the query's own @@
+    // cannot become an index condition; the policy's quals can. Recorded for docs/SECURITY.md.
+    void lexicalPlanUnderRls()
+    {
+        const char* sql = "EXPLAIN (COSTS OFF) SELECT id FROM chunks WHERE merchant_id = $1 AND corpus_version = 1 "
+                          "AND acl && $2::text[] AND search_tsv @@ to_tsquery('english', 'refund | invoice') LIMIT 50";
+        const Agent& agent = agents_.front();
+        auto plan = [&](db::PgConnection& c) {
+            QStringList lines;
+            const db::PgResult r = c.exec(sql, db::PgParams().add(agent.merchant).addTextArray(agent.tokens));
+            for (int i = 0; i < r.rows(); ++i)
+                lines << r.text(i, 0);
+            return lines.join(QLatin1Char('\n'));
+        };
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        qInfo("lexical leg, owner (no RLS):\n%s", qPrintable(plan(owner)));
+        const QString agentPlan = plan(sessions_.front().connection);
+        qInfo("lexical leg, agent %s (RLS):\n%s", qPrintable(agent.id), qPrintable(agentPlan));
+        QVERIFY(agentPlan.contains(QLatin1String("chunks")));
+    }
+
     void cleanupTestCase() { sessions_.clear(); }
 };
 
