@@ -332,6 +332,46 @@ private slots:
         QCOMPARE(owner.exec("SELECT count(*) FROM pg_hba_file_rules WHERE 'trust' = auth_method").integer(0, 0), 0);
     }
 
+    // Passwords come from libpq's own sources when the caller gives none: PGPASSFILE/.pgpass, and
+    // the server from PGSERVICEFILE/pg_service.conf.
+    void pgpassAndServiceFileAreHonoured()
+    {
+        db::EmbeddedCluster* cluster = test::TestDatabase::instance().cluster();
+        if (cluster == nullptr)
+            QSKIP("running against an external server");
+        QTemporaryDir dir;
+        QFile pgpass(dir.filePath(QStringLiteral("pgpass")));
+        QVERIFY(pgpass.open(QIODevice::WriteOnly));
+        pgpass.write("*:*:*:agent_u3:bob-demo\n");
+        pgpass.close();
+        pgpass.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+        QFile service(dir.filePath(QStringLiteral("pg_service.conf")));
+        QVERIFY(service.open(QIODevice::WriteOnly));
+        service.write(QStringLiteral("[agent_console_test]\nhost=%1\nport=%2\ndbname=%3\n")
+                          .arg(cluster->socketDir())
+                          .arg(cluster->options().port)
+                          .arg(cluster->options().database)
+                          .toUtf8());
+        service.close();
+        qputenv("PGPASSFILE", pgpass.fileName().toLocal8Bit());
+        qputenv("PGSERVICEFILE", service.fileName().toLocal8Bit());
+        auto restore = qScopeGuard([] {
+            qunsetenv("PGPASSFILE");
+            qunsetenv("PGSERVICEFILE");
+        });
+        security::AgentLogin how;
+        how.agent = QStringLiteral("agent_u3");
+        security::AgentSession b = security::openAgentSession(QStringLiteral("service=agent_console_test"), how);
+        QCOMPARE(b.identity.agentId, QStringLiteral("u3"));
+        how.agent = QStringLiteral("agent_u1");  // no .pgpass line: refused, not the owner's way in
+        try {
+            security::openAgentSession(QStringLiteral("service=agent_console_test"), how);
+            QFAIL("logged in without a password");
+        } catch (const db::DbError& error) {
+            QCOMPARE(error.sqlstate(), QStringLiteral("28P01"));
+        }
+    }
+
     void conninfoRewritingKeepsSecretsOut()
     {
         const QString rewritten = security::conninfoWithUser(
