@@ -8,7 +8,10 @@
 #include "eval/run_store.h"
 #include "ingest/embedder_factory.h"
 
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 #include <optional>
 
@@ -39,6 +42,7 @@ void addEvalOptions(QCommandLineParser& parser)
         {QStringLiteral("out"), QStringLiteral("Folder for the run's JSON file (default: eval-runs)."), QStringLiteral("dir"), kDefaultRunDir},
         {QStringLiteral("no-log"), QStringLiteral("Do not record the run (no JSON file, no eval_runs row).")},
         {QStringLiteral("json"), QStringLiteral("Print the run as JSON instead of a table.")},
+        {QStringLiteral("per-query"), QStringLiteral("Write each query's top-10 documents and scores per mode as JSON lines."), QStringLiteral("file")},
         {QStringLiteral("keep-corpus"), QStringLiteral("Leave the scratch merchant in the database.")},
         {QStringLiteral("write-baseline"), QStringLiteral("Write the run's recall@10/nDCG@10 as a CI baseline file."), QStringLiteral("file")},
         {QStringLiteral("check-baseline"), QStringLiteral("Exit 1 when the run falls below this baseline file."), QStringLiteral("file")},
@@ -135,6 +139,22 @@ int runEval(const QStringList& args)
         throw UsageError(QStringLiteral("give one dataset folder (or --compare RUN_A RUN_B)"));
 
     eval::EvalOptions options = evalOptions(parser);
+    std::optional<QFile> perQuery;
+    if (parser.isSet(QStringLiteral("per-query"))) {
+        perQuery.emplace(parser.value(QStringLiteral("per-query")));
+        if (!perQuery->open(QIODevice::WriteOnly | QIODevice::Truncate))
+            throw UsageError(QStringLiteral("cannot write %1: %2").arg(perQuery->fileName(), perQuery->errorString()));
+        options.onQuery = [&perQuery](const QString& mode, const eval::BeirQuery& query, const QStringList& ranked,
+                                      const eval::QueryScores& scores) {
+            const QJsonObject line{{QStringLiteral("mode"), mode},
+                                   {QStringLiteral("query_id"), query.id},
+                                   {QStringLiteral("query"), query.text},
+                                   {QStringLiteral("top10"), QJsonArray::fromStringList(ranked.mid(0, 10))},
+                                   {QStringLiteral("mrr@10"), scores.mrr10},
+                                   {QStringLiteral("ndcg@10"), scores.ndcg10}};
+            perQuery->write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+        };
+    }
     const eval::BeirDataset dataset = eval::loadBeirDataset(parser.positionalArguments().front());
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);

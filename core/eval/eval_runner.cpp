@@ -80,7 +80,10 @@ ModeResult bm25Run(const BeirDataset& dataset, const std::vector<const BeirQuery
         QStringList ranked;
         for (const Bm25Hit& hit : hits)
             ranked << hit.id;
-        metrics.add(scoreQuery(ranked, dataset.qrels.value(query->id), options.cutoffs));
+        const QueryScores scores = scoreQuery(ranked, dataset.qrels.value(query->id), options.cutoffs);
+        metrics.add(scores);
+        if (options.onQuery)
+            options.onQuery(QStringLiteral("bm25"), *query, ranked, scores);
     }
     return {QStringLiteral("bm25"), metricValues(metrics.mean(), options.cutoffs), LatencySummary::of(latencies)};
 }
@@ -174,7 +177,10 @@ EvalRun EvalRunner::run(const BeirDataset& dataset, const EvalOptions& options)
             QStringList sources;
             for (const retrieval::RetrievedChunk& chunk : result.chunks)
                 sources << corpus.datasetId(chunk.sourceId);
-            metrics.add(scoreQuery(sources, dataset.qrels.value(query->id), options.cutoffs));
+            const QueryScores scores = scoreQuery(sources, dataset.qrels.value(query->id), options.cutoffs);
+            metrics.add(scores);
+            if (options.onQuery)
+                options.onQuery(spec.name, *query, firstOccurrences(sources), scores);
         }
         run.results.push_back({spec.name, metricValues(metrics.mean(), options.cutoffs), LatencySummary::of(latencies)});
     }

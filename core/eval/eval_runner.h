@@ -37,6 +37,8 @@ struct EvalOptions {
     int maxQueries = 0;       // 0: every judged query
     bool keepCorpus = false;  // leave the scratch merchant in the database
     std::function<void(const QString&)> progress;
+    // Called once per query and mode with the document ranking it produced, for per-query logs.
+    std::function<void(const QString& mode, const BeirQuery& query, const QStringList& ranked, const QueryScores& scores)> onQuery;
 };
 
 // Runs a BEIR dataset end to end: loads the corpus into a scratch merchant through the normal

@@ -58,8 +58,12 @@ private slots:
     {
         const QStringList common{QStringLiteral("--out"), runs_.path(), QStringLiteral("--queries"), QStringLiteral("12"),
                                  QStringLiteral("--modes"), QStringLiteral("lexical,hybrid")};
-        const Outcome a = ragctl(common + QStringList{acmeFolder()});
+        const QString perQuery = QDir(runs_.path()).filePath(QStringLiteral("per-query.jsonl"));
+        const Outcome a = ragctl(common + QStringList{QStringLiteral("--per-query"), perQuery, acmeFolder()});
         QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        QFile lines(perQuery);
+        QVERIFY(lines.open(QIODevice::ReadOnly));
+        QCOMPARE(lines.readAll().count('\n'), qsizetype(12 * 3));  // bm25, lexical, hybrid
         QVERIFY2(a.out.contains(QRegularExpression(QStringLiteral("\\nbm25 +0\\.\\d{4}"))), qPrintable(a.out));
         QVERIFY(a.out.contains(QRegularExpression(QStringLiteral("\\nhybrid +0\\.\\d{4}"))));
         QVERIFY(a.out.contains(QLatin1String("12 queries")));
