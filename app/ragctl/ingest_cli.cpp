@@ -87,8 +87,9 @@ void ProgressBar::operator()(const ingest::LoadProgress& p)
 {
     const qint64 ms = static_cast<qint64>(p.elapsedSec * 1000);
     const bool complete = p.total > 0 && p.done >= p.total;
-    if (p.phase == lastPhase_ && !complete && lastMs_ >= 0 && ms - lastMs_ < 200)
+    if (p.phase == lastPhase_ && lastMs_ >= 0 && (lastComplete_ || (!complete && ms - lastMs_ < 200)))
         return;
+    lastComplete_ = complete;
     if (p.phase != lastPhase_ && drawn_)
         err() << '\n';
     lastPhase_ = p.phase;

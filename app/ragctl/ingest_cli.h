@@ -25,6 +25,7 @@ public:
 
 private:
     bool drawn_ = false;
+    bool lastComplete_ = false;
     qint64 lastMs_ = -1;
     QString lastPhase_;
 };
