@@ -111,8 +111,12 @@ ReembedResult ReembedJob::run()
                                   .arg(built).arg(total));
         switchLive(live->version, result.toVersion);
     } catch (...) {
-        if (conn_.isOk() && !conn_.inTransaction())
-            conn_.exec(kDropVersion, db::PgParams().add(merchantId_).add(result.toVersion));
+        try {
+            if (conn_.isOk() && !conn_.inTransaction())
+                conn_.exec(kDropVersion, db::PgParams().add(merchantId_).add(result.toVersion));
+        } catch (const db::DbError&) {
+            // The next run drops the half-built version (kDropBuilding); report the original failure.
+        }
         throw;
     }
     conn_.exec(kDropVersion, db::PgParams().add(merchantId_).add(live->version));

@@ -15,6 +15,9 @@ namespace ac::ingest {
 
 namespace {
 
+// Small batches (a single document) plan fine without statistics; ANALYZE would cost more than it saves.
+constexpr qint64 kAnalyzeFromChunks = 500;
+
 QString kindName(SourceKind kind) { return kind == SourceKind::Document ? QStringLiteral("document") : QStringLiteral("ticket"); }
 
 void checkDuplicates(const std::vector<PreparedSource>& batch)
@@ -268,7 +271,11 @@ void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& bat
 
     stageSources(batch);
     stageChunks(batch);
-    conn_.exec(sql::kAnalyzeStaging);
+    qint64 total = 0;
+    for (const PreparedSource& source : batch)
+        total += static_cast<qint64>(source.chunks.size());
+    if (total >= kAnalyzeFromChunks)
+        conn_.exec(sql::kAnalyzeStaging);
     mergeSources(plan.merchantId, batch);
     const db::PgResult merged = conn_.exec(sql::kMergeChunks, db::PgParams()
                                                                  .add(plan.merchantId)
@@ -283,9 +290,6 @@ void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& bat
                            + conn_.exec(sql::kDeleteStaleTicketChunks, version).affectedRows();
     tx.commit();
 
-    qint64 total = 0;
-    for (const PreparedSource& source : batch)
-        total += static_cast<qint64>(source.chunks.size());
     result.chunksWritten += static_cast<int>(merged.affectedRows());
     result.chunksUnchanged += static_cast<int>(total - merged.affectedRows());
     result.chunksDeleted += static_cast<int>(deleted);
