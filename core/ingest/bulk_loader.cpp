@@ -1,36 +1,59 @@
 #include "ingest/bulk_loader.h"
 
+#include <future>
+
 namespace ac::ingest {
 
 BulkLoader::BulkLoader(db::PgConnection& conn, Embedder& embedder, WriteOptions options, int batchChunks)
-    : writer_(conn, embedder, options), batchChunks_(std::max(1, batchChunks))
+    : writer_(conn, embedder, options), embedder_(embedder), batchChunks_(std::max(1, batchChunks))
 {
 }
 
 IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSource> sources)
 {
+    // Ids are checked across the whole load: batch k+1 is planned before batch k is written.
+    SourceWriter::checkSources(sources);
+    std::vector<std::vector<PreparedSource>> batches;
+    std::vector<qint64> sizes;
     qint64 total = 0;
-    for (const PreparedSource& s : sources)
-        total += static_cast<qint64>(s.chunks.size());
+    for (PreparedSource& source : sources) {
+        const auto n = static_cast<qint64>(source.chunks.size());
+        if (batches.empty() || (sizes.back() > 0 && sizes.back() + n > batchChunks_)) {
+            batches.emplace_back();
+            sizes.push_back(0);
+        }
+        batches.back().push_back(std::move(source));
+        sizes.back() += n;
+        total += n;
+    }
+
     const ProgressMeter meter(QStringLiteral("embed+write"), total);
-    IngestResult result;
-    qint64 done = 0;
     if (progress_)
         progress_(meter.at(0));
-    for (size_t start = 0; start < sources.size();) {
-        std::vector<PreparedSource> batch;
-        qint64 chunks = 0;
-        size_t end = start;
-        while (end < sources.size() && (batch.empty() || chunks + static_cast<qint64>(sources[end].chunks.size()) <= batchChunks_)) {
-            chunks += static_cast<qint64>(sources[end].chunks.size());
-            batch.push_back(std::move(sources[end++]));
+    IngestResult result;
+    if (batches.empty())
+        return result;
+
+    auto embed = [this](std::vector<PreparedSource>* batch) { return writer_.embedMissing(*batch); };
+    std::vector<BatchPlan> plans(batches.size());
+    plans[0] = writer_.plan(merchantId, batches[0]);
+    result.chunksEmbedded += embed(&batches[0]);
+    qint64 done = 0;
+    for (size_t k = 0; k < batches.size(); ++k) {
+        // Embed the next batch on a worker thread while this one is written, when the embedder allows it.
+        std::future<int> next;
+        if (k + 1 < batches.size()) {
+            plans[k + 1] = writer_.plan(merchantId, batches[k + 1]);
+            if (embedder_.threadSafe())
+                next = std::async(std::launch::async, embed, &batches[k + 1]);
         }
-        const BatchPlan plan = writer_.prepare(merchantId, batch, result);
-        writer_.write(plan, batch, result);
-        done += chunks;
-        start = end;
+        writer_.write(plans[k], batches[k], result);
+        batches[k] = {};  // frees the vectors
+        done += sizes[k];
         if (progress_)
             progress_(meter.at(done));
+        if (k + 1 < batches.size())
+            result.chunksEmbedded += next.valid() ? next.get() : embed(&batches[k + 1]);
     }
     return result;
 }

@@ -8,7 +8,8 @@ namespace ac::ingest {
 // Large loads: sources are written in batches of about batchChunks chunks, each batch embedded
 // first and then stored in one transaction through binary COPY into staging tables and a
 // set-based merge (SourceWriter). A source never straddles two batches, so a failure leaves every
-// source either at its new version or at its previous one; earlier batches stay committed.
+// source either at its new version or at its previous one; earlier batches stay committed. With a
+// thread-safe embedder the next batch is embedded while the current one is written.
 class BulkLoader {
 public:
     BulkLoader(db::PgConnection& conn, Embedder& embedder, WriteOptions options = {}, int batchChunks = 2000);
@@ -18,6 +19,7 @@ public:
 
 private:
     SourceWriter writer_;
+    Embedder& embedder_;
     int batchChunks_;
     ProgressFn progress_;
 };

@@ -25,6 +25,9 @@ public:
     virtual ~Embedder() = default;
     virtual EmbeddingSpec spec() const = 0;
     virtual std::vector<Embedding> embed(const QStringList& texts) = 0;
+    // True when embed() may run on a worker thread while the caller uses the database, so bulk
+    // loads can embed the next batch while writing this one.
+    virtual bool threadSafe() const { return false; }
 };
 
 class EmbeddingError : public std::runtime_error {

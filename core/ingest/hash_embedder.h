@@ -22,6 +22,7 @@ public:
 
     EmbeddingSpec spec() const override;
     std::vector<Embedding> embed(const QStringList& texts) override;
+    bool threadSafe() const override { return true; }
     Embedding embedOne(const QString& text) const;
 
 private:

@@ -20,7 +20,9 @@ constexpr qint64 kAnalyzeFromChunks = 500;
 
 QString kindName(SourceKind kind) { return kind == SourceKind::Document ? QStringLiteral("document") : QStringLiteral("ticket"); }
 
-void checkDuplicates(const std::vector<PreparedSource>& batch)
+} // namespace
+
+void SourceWriter::checkSources(const std::vector<PreparedSource>& batch)
 {
     QSet<QString> seen[2];
     for (const PreparedSource& source : batch) {
@@ -39,8 +41,6 @@ void checkDuplicates(const std::vector<PreparedSource>& batch)
     }
 }
 
-} // namespace
-
 SourceWriter::SourceWriter(db::PgConnection& conn, Embedder& embedder, WriteOptions options)
     : conn_(conn), embedder_(embedder), options_(options), spec_(embedder.spec())
 {
@@ -50,8 +50,15 @@ QString SourceWriter::chunkerVersion() { return ChunkerOptions{}.version(); }
 
 BatchPlan SourceWriter::prepare(const QString& merchantId, std::vector<PreparedSource>& batch, IngestResult& result)
 {
+    const BatchPlan planned = plan(merchantId, batch);
+    result.chunksEmbedded += embedMissing(batch);
+    return planned;
+}
+
+BatchPlan SourceWriter::plan(const QString& merchantId, std::vector<PreparedSource>& batch)
+{
     requireMerchant(conn_, merchantId);
-    checkDuplicates(batch);
+    checkSources(batch);
     if (columnDims_ == 0)
         columnDims_ = embeddingColumnDims(conn_);
     if (columnDims_ > 0 && spec_.dims != columnDims_)
@@ -60,14 +67,13 @@ BatchPlan SourceWriter::prepare(const QString& merchantId, std::vector<PreparedS
                               .arg(spec_.provider, spec_.model)
                               .arg(spec_.dims)
                               .arg(columnDims_));
-    BatchPlan plan{merchantId, std::nullopt};
+    BatchPlan planned{merchantId, std::nullopt};
     if (const std::optional<CorpusVersion> live = liveCorpus(conn_, merchantId)) {
         checkCompatible(*live, spec_, merchantId);
-        plan.version = live->version;
+        planned.version = live->version;
         planReuse(merchantId, live->version, batch);
     }
-    result.chunksEmbedded += embedMissing(batch);
-    return plan;
+    return planned;
 }
 
 void SourceWriter::planReuse(const QString& merchantId, int version, std::vector<PreparedSource>& batch)

@@ -29,16 +29,20 @@ class SourceWriter {
 public:
     SourceWriter(db::PgConnection& conn, Embedder& embedder, WriteOptions options = {});
 
+    // prepare() = plan() (checks, vectors to reuse; uses the connection) + embedMissing() (the embedder only).
     BatchPlan prepare(const QString& merchantId, std::vector<PreparedSource>& batch, IngestResult& result);
+    BatchPlan plan(const QString& merchantId, std::vector<PreparedSource>& batch);
+    int embedMissing(std::vector<PreparedSource>& batch);
     void write(const BatchPlan& plan, std::vector<PreparedSource>& batch, IngestResult& result);
     IngestResult ingest(const QString& merchantId, std::vector<PreparedSource>& batch);
 
     const EmbeddingSpec& spec() const { return spec_; }
     static QString chunkerVersion();
+    // Throws IngestError for an id that appears twice among `sources` or a source with an empty acl.
+    static void checkSources(const std::vector<PreparedSource>& sources);
 
 private:
     void planReuse(const QString& merchantId, int version, std::vector<PreparedSource>& batch);
-    int embedMissing(std::vector<PreparedSource>& batch);
     void ensureStaging();
     void stageSources(std::vector<PreparedSource>& batch);
     void stageChunks(std::vector<PreparedSource>& batch);
