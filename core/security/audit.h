@@ -23,6 +23,7 @@ struct AuditEntry {
 // Appends to retrieval_audit through app.record_retrieval(): the server fills in who (the
 // session's role and login), when, and the merchant, from its own identity of the caller.
 // Returns the audit row id. Throws db::DbError 42501 when the role may not record as that agent.
+// Outside a transaction it commits its own, asynchronously (synchronous_commit = off).
 qint64 recordRetrieval(db::PgConnection& conn, const AuditEntry& entry);
 
 // The hook the retriever calls once per answered request.

@@ -11,12 +11,15 @@
 #include "support/test_database.h"
 
 #include <QHash>
+#include <QMap>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QtTest>
 
 #include <climits>
+#include <tuple>
 
 using namespace ac;
 
@@ -435,6 +438,43 @@ private slots:
         QVERIFY2(raw.contains(QLatin1String("chunks_embedding_hnsw")), qPrintable(raw.left(2000)));
     }
 
+    // What RLS (and the audit write) cost the product's retrieval: the same requests on the agent's
+    // own login and on the owner's connection (no RLS, audited on behalf). Reported, not asserted.
+    void rlsOverhead()
+    {
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        for (size_t a : {size_t(0), agents_.size() / 2}) {
+            retrieval::Retriever underRls(sessions_[a].connection, *embedder_);
+            retrieval::Retriever asOwner(owner, *embedder_);
+            std::vector<double> rls, plain;
+            QMap<QString, double> rlsStages, plainStages;
+            constexpr int kRuns = 61;
+            // Interleaved, so load from other processes hits both sides alike.
+            for (int i = 0; i < kRuns; ++i) {
+                retrieval::RetrievalRequest request{sessions_[a].identity,
+                                                    kWords[i % kWords.size()] + QStringLiteral(" question"), {}};
+                request.options.k = 5;
+                for (auto [retriever, ms, stages] : {std::tuple{&underRls, &rls, &rlsStages}, std::tuple{&asOwner, &plain, &plainStages}}) {
+                    QElapsedTimer t;
+                    t.start();
+                    const retrieval::RetrievalResult result = retriever->retrieve(request);
+                    ms->push_back(t.nsecsElapsed() / 1e6);
+                    for (const retrieval::StageTiming& stage : result.diagnostics.timings)
+                        (*stages)[stage.stage] += stage.ms / kRuns;
+                }
+            }
+            auto describe = [](std::vector<double>& ms, const QMap<QString, double>& stages) {
+                std::sort(ms.begin(), ms.end());
+                QString out = QStringLiteral("%1 ms (mean per stage:").arg(ms[ms.size() / 2], 0, 'f', 2);
+                for (auto it = stages.cbegin(); it != stages.cend(); ++it)
+                    out += QStringLiteral(" %1 %2").arg(it.key()).arg(it.value(), 0, 'f', 2);
+                return out + QLatin1Char(')');
+            };
+            qInfo("hybrid retrieval k=5, median of %d interleaved, agent %s: under RLS %s; owner without RLS %s", kRuns,
+                  qPrintable(agents_[a].id), qPrintable(describe(rls, rlsStages)), qPrintable(describe(plain, plainStages)));
+        }
+    }
+
     // ts_match_vq (@@) and arrayoverlap (&&) are not LEAKPROOF, so under RLS the query's own @@
     // cannot become an index condition; the policy's quals can. Recorded for docs/SECURITY.md.
     void lexicalPlanUnderRls()
@@ -454,6 +494,7 @@ private slots:
         const QString agentPlan = plan(sessions_.front().connection);
         qInfo("lexical leg, agent %s (RLS):\n%s", qPrintable(agent.id), qPrintable(agentPlan));
         QVERIFY(agentPlan.contains(QLatin1String("chunks")));
+
     }
 
     void cleanupTestCase() { sessions_.clear(); }
