@@ -4,6 +4,8 @@
 
 #include <QMetaObject>
 
+#include <limits>
+
 namespace ac::ui {
 
 void registerConsoleMetaTypes()
@@ -18,8 +20,16 @@ void registerConsoleMetaTypes()
 
 ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObject* parent)
     : QObject(parent), database_(database), cancel_(std::make_shared<CancelSlot>()),
-      latestAsk_(std::make_shared<std::atomic<quint64>>(0))
+      latestAsk_(std::make_shared<std::atomic<quint64>>(0)), cancelRetry_(new QTimer(this))
 {
+    cancelRetry_->setInterval(100);
+    connect(cancelRetry_, &QTimer::timeout, this, [this] {
+        const quint64 running = cancel_->running();
+        if (running == 0 || running > cancelUpTo_)
+            cancelRetry_->stop();
+        else
+            cancel_->cancel();
+    });
     registerConsoleMetaTypes();
     thread_.setObjectName(QStringLiteral("console-worker"));
     worker_ = new ConsoleWorker(std::move(database), std::move(factory), cancel_, latestAsk_);
@@ -55,10 +65,12 @@ ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObj
 
 ConsoleClient::~ConsoleClient()
 {
-    cancel();
+    latestAsk_->store(std::numeric_limits<quint64>::max());  // queued asks are all superseded now
     QMetaObject::invokeMethod(worker_, &ConsoleWorker::shutdown, Qt::QueuedConnection);
     thread_.quit();
-    thread_.wait();
+    do
+        cancel_->cancel();
+    while (!thread_.wait(100));
 }
 
 template <typename Call>
@@ -99,7 +111,17 @@ quint64 ConsoleClient::fetchVersions()
 
 bool ConsoleClient::cancel()
 {
-    return cancel_->cancel();
+    cancelUpTo_ = nextToken_ - 1;
+    if (cancel_->running() == 0)
+        return false;
+    cancel_->cancel();
+    cancelRetry_->start();
+    return true;
+}
+
+quint64 ConsoleClient::runningToken() const
+{
+    return cancel_->running();
 }
 
 } // namespace ac::ui

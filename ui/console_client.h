@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
 #include <memory>
@@ -28,9 +29,12 @@ public:
     quint64 ask(const QString& message, const retrieval::RetrievalOptions& options);
     quint64 loadSource(const QString& sourceType, const QString& sourceId);
     quint64 fetchVersions();
+    // Cancels every request sent so far that is still running or queued to run; a cancel that
+    // reaches the server before the statement does is repeated until the request ends.
     bool cancel();
 
     bool isBusy() const { return busy_; }
+    quint64 runningToken() const;  // the request the worker is running now, 0 when idle
     quint64 latestAskToken() const { return latestAsk_->load(); }
     const DatabaseInfo& database() const { return database_; }
 
@@ -55,6 +59,8 @@ private:
     ConsoleWorker* worker_;
     std::shared_ptr<CancelSlot> cancel_;
     std::shared_ptr<std::atomic<quint64>> latestAsk_;
+    QTimer* cancelRetry_;
+    quint64 cancelUpTo_ = 0;
     quint64 nextToken_ = 1;
     bool busy_ = false;
 };

@@ -452,6 +452,7 @@ void ConsoleWindow::ask(const QString& message)
     client_->ask(message.trimmed(), options());
     if (comparing_ && compareClient_ && compareSession_)
         compareClient_->ask(message.trimmed(), options());
+    stopAction_->setEnabled(true);  // pending from now on, before the worker reports it started
     statusBar()->showMessage(tr("Finding context… (Esc to stop)"));
 }
 

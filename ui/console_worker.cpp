@@ -39,6 +39,7 @@ ConsoleWorker::~ConsoleWorker()
 template <typename Work>
 void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
 {
+    cancel_->setRunning(token);
     emit busyChanged(true);
     try {
         work();
@@ -47,6 +48,7 @@ void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
         failure.connectionLost = error.isConnectionFailure() || (conn_ && !conn_->isOk());
         if (failure.connectionLost && session_) {
             dropConnection();
+            lost_ = true;
             emit connectionLost(error.message());
             scheduleReconnect();
         }
@@ -54,6 +56,7 @@ void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
     } catch (const std::exception& error) {
         emit failed(token, WorkerFailure{operation, QString::fromUtf8(error.what()), {}, false, false});
     }
+    cancel_->setRunning(0);
     emit busyChanged(false);
 }
 
@@ -72,6 +75,11 @@ void ConsoleWorker::connect()
     cancel_->set(conn_->cancelHandle());
     if (!backend_)
         backend_ = factory_();
+    if (lost_) {
+        lost_ = false;
+        reconnectDelayMs_ = 500;
+        emit reconnected();
+    }
 }
 
 void ConsoleWorker::dropConnection()
@@ -96,8 +104,6 @@ void ConsoleWorker::tryReconnect()
         return;
     try {
         connect();
-        reconnectDelayMs_ = 500;
-        emit reconnected();
     } catch (const std::exception&) {
         reconnectDelayMs_ = std::min(reconnectDelayMs_ * 2, 10000);
         scheduleReconnect();
@@ -117,6 +123,7 @@ void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QStr
     run(token, QStringLiteral("login"), [&] {
         dropConnection();
         session_.reset();
+        lost_ = false;
         AgentConnection login = openAgentConnection(database_, account, password);
         AgentSession session;
         session.account = account;

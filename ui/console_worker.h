@@ -13,16 +13,20 @@
 
 namespace ac::ui {
 
-// Lets the GUI thread cancel the statement running on the worker's connection (PQcancel).
+// Lets the GUI thread cancel the statement running on the worker's connection (PQcancel), and
+// tells it which request the worker is running (0: idle).
 class CancelSlot {
 public:
     void set(db::CancelHandle handle);
     void clear();
     bool cancel() const;
+    void setRunning(quint64 token) { running_.store(token); }
+    quint64 running() const { return running_.load(); }
 
 private:
     mutable std::mutex mutex_;
     db::CancelHandle handle_;
+    std::atomic<quint64> running_{0};
 };
 
 // Lives on its own thread and holds the agent's own connection; every slot runs there. Results
@@ -71,6 +75,7 @@ private:
     QString password_;  // kept in memory only, to reconnect after a lost connection
     QTimer* reconnectTimer_ = nullptr;
     int reconnectDelayMs_ = 500;
+    bool lost_ = false;  // the connection was lost and reconnected() is still owed
 };
 
 } // namespace ac::ui
