@@ -325,9 +325,7 @@ void ConsoleWindow::connectClient()
     });
     connect(client_, &ConsoleClient::failed, this, [this](quint64 token, const WorkerFailure& failure) {
         if (failure.operation == QLatin1String("login")) {
-            if (loginDialog_)
-                loginDialog_->setError(failureText(failure));
-            else
+            if (!loginDialog_)
                 openLoginDialog(false);
             if (loginDialog_)
                 loginDialog_->setError(failureText(failure));
@@ -450,6 +448,7 @@ void ConsoleWindow::ask(const QString& message)
     if (editor_->message() != message.trimmed())
         editor_->setPlainText(message);
     client_->ask(message.trimmed(), options());
+    comparing_ = centreTabs_->currentWidget() == compare_;
     if (comparing_ && compareClient_ && compareSession_)
         compareClient_->ask(message.trimmed(), options());
     stopAction_->setEnabled(true);  // pending from now on, before the worker reports it started
@@ -468,7 +467,6 @@ void ConsoleWindow::compare()
         openLoginDialog(true);
         return;
     }
-    comparing_ = true;
     compareAnswer_.reset();
     centreTabs_->setCurrentWidget(compare_);
     compare_->clearAnswers();

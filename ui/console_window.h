@@ -116,7 +116,7 @@ private:
     QString autoLoginAgent_;
     QString autoLoginPassword_;
     bool autoLoginDemoPassword_ = false;
-    bool comparing_ = false;
+    bool comparing_ = false;  // the last question also ran as the second agent (Compare tab in front)
 
     ConsoleClient* client_ = nullptr;
     ConsoleClient* compareClient_ = nullptr;

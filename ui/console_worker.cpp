@@ -45,7 +45,9 @@ void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
         work();
     } catch (const db::DbError& error) {
         WorkerFailure failure{operation, error.message(), error.sqlstate(), error.isQueryCanceled(), false};
-        failure.connectionLost = error.isConnectionFailure() || (conn_ && !conn_->isOk());
+        // A refused or unreachable login leaves the current session as it was.
+        failure.connectionLost = operation != QLatin1String("login")
+            && (error.isConnectionFailure() || (conn_ && !conn_->isOk()));
         if (failure.connectionLost && session_) {
             dropConnection();
             lost_ = true;
@@ -121,9 +123,6 @@ void ConsoleWorker::listAgents(quint64 token)
 void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QString& password)
 {
     run(token, QStringLiteral("login"), [&] {
-        dropConnection();
-        session_.reset();
-        lost_ = false;
         AgentConnection login = openAgentConnection(database_, account, password);
         AgentSession session;
         session.account = account;
@@ -131,6 +130,8 @@ void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QStr
         session.databaseDescription = QStringLiteral("%1 as %2").arg(login.conn.describe(), login.conn.user());
         if (!login.ownRole)
             session.databaseDescription += tr(" (no per-agent role: owner connection)");
+        dropConnection();
+        lost_ = false;
         conn_.emplace(std::move(login.conn));
         cancel_->set(conn_->cancelHandle());
         if (!backend_)

@@ -90,6 +90,7 @@ private slots:
     void contextPackIsCopied();
     void compareShowsWhatOnlyAliceSees();
     void wrongPasswordIsRefused();
+    void failedReloginKeepsTheSession();
 };
 
 void TestConsoleWindow::initTestCase()
@@ -323,6 +324,21 @@ void TestConsoleWindow::wrongPasswordIsRefused()
     QVERIFY(failed.wait(kTimeoutMs) || !failed.isEmpty());
     QVERIFY(!window.session());
     QVERIFY(window.windowTitle().contains(QStringLiteral("not logged in")));
+}
+
+void TestConsoleWindow::failedReloginKeepsTheSession()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    const auto bob = window->findAgent(QStringLiteral("u3"));
+    QVERIFY(bob);
+    QSignalSpy failed(window.get(), &ui::ConsoleWindow::loginFailed);
+    window->login(*bob, QStringLiteral("wrong"));
+    QVERIFY(failed.wait(kTimeoutMs) || !failed.isEmpty());
+    QCOMPARE(window->session()->identity.agentId, QStringLiteral("u1"));
+    QVERIFY(window->windowTitle().contains(QStringLiteral("Alice")));
+    QVERIFY(askAndWait(*window, test::kPasswordMessage));  // still Alice's connection
+    QVERIFY(window->resultsView()->chunks().size() > 0);
 }
 
 QTEST_MAIN(TestConsoleWindow)
