@@ -35,7 +35,8 @@ int main(int argc, char* argv[])
     options.dbOption = parser.value(QStringLiteral("db"));
     options.dataDir = parser.value(QStringLiteral("data-dir"));
 
-    ui::ConsoleWindow window;
+    auto windowOwner = std::make_unique<ui::ConsoleWindow>();
+    ui::ConsoleWindow& window = *windowOwner;
     const ui::DemoScript script{parser.value(QStringLiteral("demo-login")), parser.value(QStringLiteral("demo-compare")),
                                 parser.value(QStringLiteral("demo-message")), parser.value(QStringLiteral("screenshot")),
                                 parser.isSet(QStringLiteral("show-compare"))};
@@ -74,5 +75,7 @@ int main(int argc, char* argv[])
     const int code = QApplication::exec();
     worker->wait();
     delete worker;
+    windowOwner.reset();  // its worker threads close their connections before the server stops
+    database.reset();
     return code != 0 ? code : demoExit;
 }

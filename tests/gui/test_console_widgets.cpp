@@ -2,11 +2,17 @@
 // locating a chunk in its source, and the agent comparison.
 
 #include "compare_view.h"
+#include "login_dialog.h"
+#include "message_editor.h"
 #include "plan_heat.h"
 #include "plan_tree_view.h"
 #include "source_viewer.h"
 #include "text_highlighter.h"
 
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace ac;
@@ -26,6 +32,8 @@ private slots:
     void locateChunk_data();
     void locateChunk();
     void compareAnswers();
+    void loginDialogNamesDemoAccountsOnlyOnTheDemoDatabase();
+    void ctrlEnterSubmitsTheMessage();
 };
 
 void TestConsoleWidgets::timeShareLevel_data()
@@ -182,6 +190,56 @@ void TestConsoleWidgets::compareAnswers()
     QCOMPARE(diff.onlyRight, QStringList{QStringLiteral("[t5]")});
     QCOMPARE(diff.hiddenFromLeft, QStringList{});
     QCOMPARE(diff.both, QStringList{QStringLiteral("[d7]")});
+}
+
+void TestConsoleWidgets::loginDialogNamesDemoAccountsOnlyOnTheDemoDatabase()
+{
+    ui::AgentAccounts agents(2);
+    agents[0] = {QStringLiteral("u1"), QStringLiteral("Alice"), QStringLiteral("staff"), QStringLiteral("m01"),
+                 QStringLiteral("Acme Co."), QStringLiteral("agent_u1"), QStringLiteral("alice-demo")};
+    agents[1] = {QStringLiteral("u3"), QStringLiteral("Bob"), QStringLiteral("contractor"), QStringLiteral("m01"),
+                 QStringLiteral("Acme Co."), QStringLiteral("agent_u3"), QStringLiteral("bob-demo")};
+    auto hintOf = [](const ui::LoginDialog& dialog) {
+        QStringList texts;
+        for (const QLabel* label : dialog.findChildren<QLabel*>())
+            texts << label->text();
+        return texts.join(QLatin1Char('\n'));
+    };
+    ui::LoginDialog demo(QStringLiteral("embedded /tmp/x"));
+    demo.setAgents(agents, true);
+    QVERIFY(hintOf(demo).contains(QStringLiteral("alice-demo")));
+    QVERIFY(hintOf(demo).contains(QStringLiteral("bob-demo")));
+    demo.selectAgent(QStringLiteral("u3"));
+    QCOMPARE(demo.account().agentId, QStringLiteral("u3"));
+
+    ui::LoginDialog server(QStringLiteral("server db@host"));
+    server.setAgents(agents, false);
+    QVERIFY(!hintOf(server).contains(QStringLiteral("alice-demo")));
+
+    ui::LoginDialog compare(QStringLiteral("embedded /tmp/x"));
+    compare.excludeAgent(QStringLiteral("u1"));
+    compare.setAgents(agents, true);
+    QCOMPARE(compare.account().agentId, QStringLiteral("u3"));
+    QSignalSpy requested(&compare, &ui::LoginDialog::loginRequested);
+    compare.setPassword(QStringLiteral("bob-demo"));
+    compare.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.first().at(1).toString(), QStringLiteral("bob-demo"));
+}
+
+void TestConsoleWidgets::ctrlEnterSubmitsTheMessage()
+{
+    ui::MessageEditor editor;
+    QSignalSpy submitted(&editor, &ui::MessageEditor::submitted);
+    QTest::keyClicks(&editor, QStringLiteral("Where is my refund?"));
+    QTest::keyClick(&editor, Qt::Key_Return);
+    QCOMPARE(submitted.size(), 0);  // a plain Enter is a new line
+    QTest::keyClick(&editor, Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(submitted.size(), 1);
+    QCOMPARE(submitted.first().first().toString(), QStringLiteral("Where is my refund?"));
+    editor.clear();
+    QTest::keyClick(&editor, Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(submitted.size(), 1);  // nothing to ask
 }
 
 QTEST_MAIN(TestConsoleWidgets)
