@@ -34,14 +34,15 @@ QString quote(const QString& value)
     return QLatin1Char('\'') + escaped + QLatin1Char('\'');
 }
 
-QString rebuild(const OptionList& options, const QString& user, const QString* password, bool dropPassword)
+// Every option but the password, `user` replaced unless null, then `password` when given.
+QString rebuild(const OptionList& options, const QString& user, const QString* password)
 {
     QStringList parts;
     for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
         const QString keyword = QString::fromLatin1(o->keyword);
         if (keyword == QLatin1String("user") && !user.isNull())
             continue;
-        if (keyword == QLatin1String("password") && (dropPassword || password != nullptr))
+        if (keyword == QLatin1String("password"))
             continue;
         if (o->val != nullptr)
             parts << keyword + QLatin1Char('=') + quote(QString::fromUtf8(o->val));
@@ -58,14 +59,14 @@ QString rebuild(const OptionList& options, const QString& user, const QString* p
 QString conninfoWithUser(const QString& conninfo, const QString& user, const QString& password)
 {
     const OptionList options = parse(conninfo);
-    // An empty password keeps the caller's (PGPASSWORD, .pgpass) lookup, but never the owner's.
-    return rebuild(options, user.isNull() ? QStringLiteral("") : user, &password, true);
+    // An empty password keeps libpq's own lookup (PGPASSWORD, .pgpass), never the original's.
+    return rebuild(options, user.isNull() ? QStringLiteral("") : user, &password);
 }
 
 QString redactConninfo(const QString& conninfo)
 {
     try {
-        return rebuild(parse(conninfo), QString(), nullptr, true);
+        return rebuild(parse(conninfo), QString(), nullptr);
     } catch (const db::DbError&) {
         return QStringLiteral("(unparseable connection settings)");
     }
