@@ -36,18 +36,20 @@ inline constexpr const char* kVectorLeg =
     "ORDER BY c.embedding <=> $5::vector "
     "LIMIT $4";
 
-// $5 is an OR of query terms in to_tsquery syntax; the server stems them with the 'english'
-// configuration, the same one search_tsv was built with. $6 caps how many matches are ranked.
+// $5 is an OR of query terms in to_tsquery syntax (an expression, not a joined row, so the GIN index
+// on search_tsv can take it as an index condition); the server stems them with the 'english'
+// configuration, the same one search_tsv was built with. $6 caps how many matches are ranked: the
+// inner query stops after that many, the outer one sorts only those.
 inline constexpr const char* kLexicalLeg =
-    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
-    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, m.score "
-    "FROM (SELECT c.id, ts_rank_cd(c.search_tsv, q.query) AS score "
-    "      FROM chunks c, to_tsquery('english', $5) AS q(query) "
-    "      WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
-    "      AND c.search_tsv @@ q.query "
-    "      LIMIT $6) AS m "
-    "JOIN chunks c ON c.id = m.id "
-    "ORDER BY m.score DESC, c.id "
+    "SELECT m.* FROM ("
+    "  SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
+    "  c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
+    "  ts_rank_cd(c.search_tsv, to_tsquery('english', $5)) AS score "
+    "  FROM chunks c "
+    "  WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
+    "  AND c.search_tsv @@ to_tsquery('english', $5) "
+    "  LIMIT $6) AS m "
+    "ORDER BY m.score DESC, m.id "
     "LIMIT $4";
 
 // Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
@@ -87,5 +89,20 @@ inline constexpr const char* kTermFrequencies =
     "           FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'chunks' "
     "           AND attname = 'search_tsv') AS s ON true "
     "ORDER BY u.ord";
+
+} // namespace ac::retrieval::sql
+
+namespace ac::retrieval::sql {
+
+// Under row-level security pg_stats hides the table's statistics, so term frequency falls back to
+// the planner: estimated matches of one term over the estimated rows of the same scan without it
+// (the planner multiplies independent selectivities, so the ratio is the term's own, policies
+// included). The cross join scales both estimates up by 10^6 so the policies' small default
+// selectivities do not round them to a handful of rows.
+inline constexpr const char* kEstimateTermMatches =
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000) "
+    "WHERE search_tsv @@ to_tsquery('english', $1)";
+inline constexpr const char* kEstimateAllRows =
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000)";
 
 } // namespace ac::retrieval::sql

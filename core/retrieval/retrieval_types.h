@@ -27,7 +27,7 @@ struct RetrievalOptions {
     Mode mode = Mode::Hybrid;
     bool rerank = true;
     int candidates = 50;           // per leg, before fusion
-    int efSearch = 80;
+    int efSearch = 200;
     int rrfK = 60;
     double vectorWeight = 1.0;
     double lexicalWeight = 1.0;
@@ -41,7 +41,7 @@ struct RetrievalOptions {
     int rerankDepth = 50;          // how many fused candidates the reranker reorders
     int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)
     double maxTermFrequency = 0.05; // lexical leg drops terms in more chunks than this (while rarer remain)
-    int lexicalMatchCap = 2000;    // lexical leg ranks at most this many matching rows
+    int lexicalMatchCap = 500;     // lexical leg ranks at most this many matching rows
 };
 
 struct RetrievalRequest {

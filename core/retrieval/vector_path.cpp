@@ -12,12 +12,28 @@ namespace ac::retrieval {
 
 namespace {
 
+// A row-level security policy's `acl && (SELECT ...)` is unknown at plan time, so the planner gives
+// it PostgreSQL's default overlap selectivity (DEFAULT_SEL for && in array_selfuncs.c) and every
+// estimate under the policy comes out that much too small. Policies show up as InitPlans here.
+constexpr double kPolicyOverlapSelectivity = 0.01;
+
+bool hasInitPlan(const QJsonObject& node)
+{
+    if (node.value(QLatin1String("Subplan Name")).toString().startsWith(QLatin1String("InitPlan")))
+        return true;
+    for (const QJsonValue& child : node.value(QLatin1String("Plans")).toArray())
+        if (hasInitPlan(child.toObject()))
+            return true;
+    return false;
+}
+
 qint64 planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params)
 {
     const db::PgResult result = conn.exec(explain, params);
-    const QJsonArray doc = QJsonDocument::fromJson(result.bytes(0, 0)).array();
-    return static_cast<qint64>(doc.first().toObject().value(QLatin1String("Plan")).toObject()
-                                   .value(QLatin1String("Plan Rows")).toDouble());
+    const QJsonObject plan = QJsonDocument::fromJson(result.bytes(0, 0)).array().first().toObject()
+                                 .value(QLatin1String("Plan")).toObject();
+    const double rows = plan.value(QLatin1String("Plan Rows")).toDouble();
+    return static_cast<qint64>(hasInitPlan(plan) ? rows / kPolicyOverlapSelectivity : rows);
 }
 
 } // namespace

@@ -23,7 +23,7 @@ struct PathDecision {
 // One tuple visited by a filtered HNSW scan (graph hops, neighbour distances, heap check) costs
 // about as much as this many rows of an exact scan (detoast + one distance); measured on the
 // benchmark corpus, see BENCHMARKS.md.
-inline constexpr double kHnswVisitCostInExactRows = 3.5;
+inline constexpr double kHnswVisitCostInExactRows = 40.0;
 
 // Exact when the authorised set is small (a scan is cheap and always complete), when the filter is
 // so selective that HNSW would visit more than its tuple budget to find `limit` rows, or when those

@@ -114,6 +114,24 @@ private slots:
                  QStringLiteral("1"));
     }
 
+    void lexicalLegDropsCommonTerms()
+    {
+        // After ANALYZE the lexeme statistics say "refund" is everywhere in the fixtures; the order
+        // number alone is searched, and still finds its ticket.
+        RetrievalOptions options;
+        options.mode = retrieval::Mode::Lexical;
+        options.k = 1;
+        options.maxTermFrequency = 0.05;
+        const auto result = explain(QStringLiteral("u1"), QStringLiteral("refund for order 4821"), options);
+        QVERIFY2(result.diagnostics.lexicalQuery.startsWith("4821"), qPrintable(result.diagnostics.lexicalQuery));
+        QVERIFY(!result.diagnostics.lexicalQuery.contains("refund"));
+        QCOMPARE(result.chunks.front().sourceId, QStringLiteral("t1"));
+        bool noted = false;
+        for (const QString& n : result.diagnostics.notes)
+            noted = noted || (n.startsWith("lexical leg left out common terms") && n.contains("refund"));
+        QVERIFY(noted);
+    }
+
     void staleStatisticsAreReported()
     {
         db::PgConnection writer = test::TestDatabase::instance().connect();

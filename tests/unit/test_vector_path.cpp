@@ -25,7 +25,7 @@ private slots:
         QTest::newRow("selective_acl_beyond_budget") << qint64(2000) << qint64(10000000) << 50 << VP::Auto << true << true;
         QTest::newRow("selective_acl_cheaper_to_scan") << qint64(3750) << qint64(100000) << 50 << VP::Auto << true << true;
         QTest::newRow("moderate_acl_hnsw") << qint64(37500) << qint64(1000000) << 20 << VP::Auto << true << false;
-        QTest::newRow("no_iterative_scan_budget_is_ef") << qint64(300000) << qint64(1000000) << 50 << VP::Auto << false << true;
+        QTest::newRow("no_iterative_scan_budget_is_ef") << qint64(100000) << qint64(1000000) << 50 << VP::Auto << false << true;
         QTest::newRow("forced_hnsw") << qint64(10) << qint64(1000000) << 50 << VP::Hnsw << true << false;
         QTest::newRow("forced_exact") << qint64(900000) << qint64(1000000) << 50 << VP::Exact << true << true;
     }
