@@ -89,8 +89,9 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void buildActions();
-    void buildLayout();
+    void buildActions();  // console_window_layout.cpp
+    void buildLayout();  // console_window_layout.cpp
+    void connectPanels();
     void connectClient();
     void connectCompareClient();
     void openLoginDialog(bool forCompare);
