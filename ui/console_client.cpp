@@ -4,6 +4,7 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
 #include <limits>
 
 namespace ac::ui {
@@ -25,7 +26,7 @@ ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObj
     cancelRetry_->setInterval(100);
     connect(cancelRetry_, &QTimer::timeout, this, [this] {
         const quint64 running = cancel_->running();
-        if (running == 0 || running > cancelUpTo_)
+        if (running == 0 || running > cancel_->cancelUpTo())
             cancelRetry_->stop();
         else
             cancel_->cancel();
@@ -42,9 +43,9 @@ ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObj
     connect(worker_, &ConsoleWorker::versionsLoaded, this, &ConsoleClient::versionsLoaded);
     connect(worker_, &ConsoleWorker::connectionLost, this, &ConsoleClient::connectionLost);
     connect(worker_, &ConsoleWorker::reconnected, this, &ConsoleClient::reconnected);
-    connect(worker_, &ConsoleWorker::busyChanged, this, [this](bool busy) {
-        busy_ = busy;
-        emit busyChanged(busy);
+    connect(worker_, &ConsoleWorker::requestDone, this, [this](quint64) {
+        if (--outstanding_ == 0)
+            emit busyChanged(false);
     });
     connect(worker_, &ConsoleWorker::answered, this, [this](quint64 token, const AskAnswerPtr& answer) {
         if (token != latestAsk_->load()) {
@@ -66,6 +67,7 @@ ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObj
 ConsoleClient::~ConsoleClient()
 {
     latestAsk_->store(std::numeric_limits<quint64>::max());  // queued asks are all superseded now
+    cancel_->setCancelUpTo(std::numeric_limits<quint64>::max());
     QMetaObject::invokeMethod(worker_, &ConsoleWorker::shutdown, Qt::QueuedConnection);
     thread_.quit();
     do
@@ -77,6 +79,8 @@ template <typename Call>
 quint64 ConsoleClient::post(Call&& call)
 {
     const quint64 token = nextToken_++;
+    if (outstanding_++ == 0)
+        emit busyChanged(true);
     QMetaObject::invokeMethod(worker_, [worker = worker_, token, call = std::forward<Call>(call)] { call(worker, token); },
                               Qt::QueuedConnection);
     return token;
@@ -95,7 +99,9 @@ quint64 ConsoleClient::login(const AgentAccount& account, const QString& passwor
 quint64 ConsoleClient::ask(const QString& message, const retrieval::RetrievalOptions& options)
 {
     const quint64 token = nextToken_;
-    latestAsk_->store(token);
+    const quint64 previous = latestAsk_->exchange(token);
+    if (previous != 0 && cancel_->running() == previous)
+        cancelUpTo(previous);
     return post([message, options](ConsoleWorker* w, quint64 t) { w->ask(t, message, options); });
 }
 
@@ -111,12 +117,19 @@ quint64 ConsoleClient::fetchVersions()
 
 bool ConsoleClient::cancel()
 {
-    cancelUpTo_ = nextToken_ - 1;
-    if (cancel_->running() == 0)
+    if (cancel_->running() == 0) {
+        cancel_->setCancelUpTo(nextToken_ - 1);
         return false;
+    }
+    cancelUpTo(nextToken_ - 1);
+    return true;
+}
+
+void ConsoleClient::cancelUpTo(quint64 token)
+{
+    cancel_->setCancelUpTo(std::max(token, cancel_->cancelUpTo()));
     cancel_->cancel();
     cancelRetry_->start();
-    return true;
 }
 
 quint64 ConsoleClient::runningToken() const

@@ -26,6 +26,8 @@ public:
 
     quint64 listAgents();
     quint64 login(const AgentAccount& account, const QString& password);
+    // Supersedes any earlier ask: a queued one is skipped, a running one is cancelled, and either
+    // answer would be dropped.
     quint64 ask(const QString& message, const retrieval::RetrievalOptions& options);
     quint64 loadSource(const QString& sourceType, const QString& sourceId);
     quint64 fetchVersions();
@@ -33,7 +35,7 @@ public:
     // reaches the server before the statement does is repeated until the request ends.
     bool cancel();
 
-    bool isBusy() const { return busy_; }
+    bool isBusy() const { return outstanding_ > 0; }  // requests sent and not yet done
     quint64 runningToken() const;  // the request the worker is running now, 0 when idle
     quint64 latestAskToken() const { return latestAsk_->load(); }
     const DatabaseInfo& database() const { return database_; }
@@ -59,10 +61,11 @@ private:
     ConsoleWorker* worker_;
     std::shared_ptr<CancelSlot> cancel_;
     std::shared_ptr<std::atomic<quint64>> latestAsk_;
+    void cancelUpTo(quint64 token);
+
     QTimer* cancelRetry_;
-    quint64 cancelUpTo_ = 0;
     quint64 nextToken_ = 1;
-    bool busy_ = false;
+    int outstanding_ = 0;
 };
 
 void registerConsoleMetaTypes();

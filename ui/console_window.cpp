@@ -283,7 +283,6 @@ void ConsoleWindow::ask(const QString& message)
     comparing_ = centreTabs_->currentWidget() == compare_;
     if (comparing_ && compareClient_ && compareSession_)
         compareClient_->ask(message.trimmed(), options());
-    stopAction_->setEnabled(true);  // pending from now on, before the worker reports it started
     statusBar()->showMessage(tr("Finding context… (Esc to stop)"));
 }
 

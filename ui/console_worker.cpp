@@ -40,9 +40,15 @@ template <typename Work>
 void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
 {
     cancel_->setRunning(token);
-    emit busyChanged(true);
     try {
-        work();
+        try {
+            work();
+        } catch (const db::DbError& error) {
+            // A cancel aimed at the previous request can land just after this one started.
+            if (!error.isQueryCanceled() || token <= cancel_->cancelUpTo() || !conn_ || !conn_->isOk())
+                throw;
+            work();
+        }
     } catch (const db::DbError& error) {
         WorkerFailure failure{operation, error.message(), error.sqlstate(), error.isQueryCanceled(), false};
         // A refused or unreachable login leaves the current session as it was.
@@ -59,7 +65,7 @@ void ConsoleWorker::run(quint64 token, const QString& operation, Work&& work)
         emit failed(token, WorkerFailure{operation, QString::fromUtf8(error.what()), {}, false, false});
     }
     cancel_->setRunning(0);
-    emit busyChanged(false);
+    emit requestDone(token);
 }
 
 db::PgConnection& ConsoleWorker::connection()
@@ -144,8 +150,10 @@ void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QStr
 
 void ConsoleWorker::ask(quint64 token, const QString& message, const retrieval::RetrievalOptions& options)
 {
-    if (token < latestAsk_->load())
-        return;  // superseded before it started: nobody is waiting for it
+    if (token < latestAsk_->load()) {
+        emit requestDone(token);  // superseded before it started: nobody is waiting for it
+        return;
+    }
     run(token, QStringLiteral("ask"), [&] {
         db::PgConnection& conn = connection();
         QElapsedTimer clock;

@@ -22,11 +22,15 @@ public:
     bool cancel() const;
     void setRunning(quint64 token) { running_.store(token); }
     quint64 running() const { return running_.load(); }
+    // Requests up to this token are to be cancelled; a later one hit by a stray cancel is re-run.
+    void setCancelUpTo(quint64 token) { cancelUpTo_.store(token); }
+    quint64 cancelUpTo() const { return cancelUpTo_.load(); }
 
 private:
     mutable std::mutex mutex_;
     db::CancelHandle handle_;
     std::atomic<quint64> running_{0};
+    std::atomic<quint64> cancelUpTo_{0};
 };
 
 // Lives on its own thread and holds the agent's own connection; every slot runs there. Results
@@ -52,7 +56,7 @@ signals:
     void sourceLoaded(quint64 token, const ac::ui::SourceDocument& source);
     void versionsLoaded(quint64 token, const ac::ui::ServerVersions& versions);
     void failed(quint64 token, const ac::ui::WorkerFailure& failure);
-    void busyChanged(bool busy);
+    void requestDone(quint64 token);  // after the answer or failure, or when a request is skipped
     void connectionLost(const QString& message);
     void reconnected();
 

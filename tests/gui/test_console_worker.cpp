@@ -146,10 +146,13 @@ void TestConsoleWorker::cancelStopsARunningQueryWithoutBlockingTheGui()
 
 void TestConsoleWorker::supersededAnswersAreDropped()
 {
-    ui::ConsoleClient client(test::seededDatabase(), sleeping(0.5));
+    ui::ConsoleClient client(test::seededDatabase(), sleeping(30.0));
     QVERIFY(logIn(client, QStringLiteral("u1")));
     QSignalSpy answered(&client, &ui::ConsoleClient::answered);
+    QSignalSpy failed(&client, &ui::ConsoleClient::failed);
     QSignalSpy dropped(&client, &ui::ConsoleClient::staleAnswerDropped);
+    QElapsedTimer clock;
+    clock.start();
     const quint64 first = client.ask(QStringLiteral("slow: ") + test::kSeedMessage, {});
     QTRY_COMPARE_WITH_TIMEOUT(client.runningToken(), first, 5000);
     const quint64 second = client.ask(QStringLiteral("slow: where is my refund?"), {});
@@ -161,7 +164,9 @@ void TestConsoleWorker::supersededAnswersAreDropped()
     QCOMPARE(answered.first().at(0).value<quint64>(), third);
     QCOMPARE(answered.first().at(1).value<ui::AskAnswerPtr>()->message, test::kPasswordMessage);
     QVERIFY(!dropped.isEmpty());
-    QCOMPARE(dropped.first().at(0).value<quint64>(), first);  // ran, answered late, dropped; second never ran
+    QCOMPARE(dropped.first().at(0).value<quint64>(), first);  // cancelled and dropped; second never ran
+    QVERIFY2(clock.elapsed() < 10000, "the superseded pg_sleep(30) was not cancelled");
+    QVERIFY(failed.isEmpty());
 }
 
 void TestConsoleWorker::failuresCarryTheirSqlstate_data()
