@@ -193,8 +193,8 @@ void CompareView::render()
     fill(left_, leftAnswer_.get(), both ? rightAnswer_.get() : nullptr, rightName_);
     fill(right_, rightAnswer_.get(), both ? leftAnswer_.get() : nullptr, leftName_);
     if (!both) {
-        if (leftAnswer_ || rightAnswer_)
-            summary_->setText(tr("Running…"));
+        if (!rightName_.isEmpty() && leftAnswer_ && (!rightAnswer_ || rightAnswer_->message != leftAnswer_->message))
+            summary_->setText(tr("Compare (Ctrl+Shift+Enter) runs this message as %1 too.").arg(rightName_));
         return;
     }
     const AnswerDifference diff = compareAnswers(*leftAnswer_, *rightAnswer_);
