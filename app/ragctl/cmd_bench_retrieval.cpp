@@ -89,7 +89,7 @@ int runBench(const QStringList& args)
         {QStringLiteral("big-share"), QStringLiteral("Share of chunks the large tenants hold (percent)."), QStringLiteral("pct"), QStringLiteral("60")},
         {QStringLiteral("queries"), QStringLiteral("Timed queries per agent kind."), QStringLiteral("n"), QStringLiteral("200")},
         {QStringLiteral("naive-queries"), QStringLiteral("Queries for the naive LIKE scan (slow)."), QStringLiteral("n"), QStringLiteral("20")},
-        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search for the retrieval runs."), QStringLiteral("n"), QStringLiteral("200")},
+        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search for the retrieval runs."), QStringLiteral("n"), QStringLiteral("400")},
         {QStringLiteral("exact-threshold"), QStringLiteral("Auto path: exact scan up to this many authorised rows."), QStringLiteral("n"), QStringLiteral("1000")},
         {QStringLiteral("load-only"), QStringLiteral("Load the corpus and build the index, then stop.")},
     });

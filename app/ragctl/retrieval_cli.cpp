@@ -34,7 +34,7 @@ void addRetrievalOptions(QCommandLineParser& parser, int defaultK)
         {QStringLiteral("k"), QStringLiteral("Results to return."), QStringLiteral("n"), QString::number(defaultK)},
         {QStringLiteral("mode"), QStringLiteral("vector | lexical | hybrid."), QStringLiteral("mode"), QStringLiteral("hybrid")},
         {QStringLiteral("candidates"), QStringLiteral("Candidates per leg before fusion."), QStringLiteral("n"), QStringLiteral("50")},
-        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search."), QStringLiteral("n"), QStringLiteral("200")},
+        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search."), QStringLiteral("n"), QStringLiteral("400")},
         {QStringLiteral("path"), QStringLiteral("Vector path: auto | hnsw | exact."), QStringLiteral("path"), QStringLiteral("auto")},
         {QStringLiteral("no-iterative-scan"), QStringLiteral("Turn pgvector's iterative index scan off.")},
         {QStringLiteral("max-scan-tuples"), QStringLiteral("hnsw.max_scan_tuples."), QStringLiteral("n"), QStringLiteral("20000")},

@@ -27,7 +27,7 @@ struct RetrievalOptions {
     Mode mode = Mode::Hybrid;
     bool rerank = true;
     int candidates = 50;           // per leg, before fusion
-    int efSearch = 200;
+    int efSearch = 400;
     int rrfK = 60;
     double vectorWeight = 1.0;
     double lexicalWeight = 1.0;

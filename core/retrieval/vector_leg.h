@@ -8,7 +8,7 @@ namespace ac::retrieval {
 
 struct VectorLegSettings {
     bool exact = false;       // exact scan over the filtered rows instead of the HNSW index
-    int efSearch = 200;
+    int efSearch = 400;
     bool iterativeScan = true;
     int maxScanTuples = 20000;
     int limit = 50;
