@@ -19,11 +19,6 @@ SELECT a.id, a.display_name, a.kind, a.merchant_id, m.name, coalesce(a.db_role::
 FROM agents a JOIN merchants m ON m.id = a.merchant_id
 ORDER BY m.id, a.id)sql";
 
-constexpr const char* kRoleExists = "SELECT 1 FROM pg_roles WHERE rolname = $1";
-
-constexpr const char* kAgentIdentity = R"sql(
-SELECT id, merchant_id, display_name, kind, acl_tokens FROM agents WHERE id = $1)sql";
-
 // agent id -> demo password, from the fixtures compiled into the binary.
 QHash<QString, QString> demoPasswords()
 {
@@ -65,37 +60,17 @@ AgentAccounts listAgentAccounts(db::PgConnection& owner, bool embeddedDemo)
 
 AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAccount& account, const QString& password)
 {
-    bool roleExists = false;
-    {
-        db::PgConnection owner = db::PgConnection::open(database.ownerConninfo);
-        if (!account.dbRole.isEmpty())
-            roleExists = !owner.exec(kRoleExists, db::PgParams().add(account.dbRole)).empty();
-        if (!roleExists) {
-            retrieval::AgentIdentity identity = loadAgentIdentity(owner, account.agentId);
-            return AgentConnection{std::move(owner), std::move(identity), false};
-        }
-    }
+    if (account.dbRole.isEmpty())
+        throw db::DbError(QStringLiteral("agent %1 has no database login; ask the database owner to provision its role "
+                                         "(ragctl seed does this for the demo agents)")
+                              .arg(account.agentId),
+                          QStringLiteral("28000"));
     security::AgentLogin login;
     login.method = security::AgentLogin::Method::Password;
     login.agent = account.dbRole;
     login.password = password;
     security::AgentSession session = security::openAgentSession(database.ownerConninfo, login);
-    return AgentConnection{std::move(session.connection), std::move(session.identity), true};
-}
-
-retrieval::AgentIdentity loadAgentIdentity(db::PgConnection& conn, const QString& agentId)
-{
-    const db::PgResult row = conn.exec(kAgentIdentity, db::PgParams().add(agentId));
-    if (row.empty())
-        throw db::DbError(QStringLiteral("agent %1 is not visible on this connection").arg(agentId),
-                          QString::fromLatin1(db::sqlstate::kInsufficientPrivilege));
-    retrieval::AgentIdentity identity;
-    identity.agentId = row.text(0, 0);
-    identity.merchantId = row.text(0, 1);
-    identity.displayName = row.text(0, 2);
-    identity.kind = row.text(0, 3);
-    identity.aclTokens = row.textArray(0, 4);
-    return identity;
+    return AgentConnection{std::move(session.connection), std::move(session.identity)};
 }
 
 } // namespace ac::ui

@@ -12,15 +12,11 @@ AgentAccounts listAgentAccounts(db::PgConnection& owner, bool embeddedDemo);
 struct AgentConnection {
     db::PgConnection conn;
     retrieval::AgentIdentity identity;
-    bool ownRole = false;  // logged in as the agent's own database role (row-level security applies)
 };
 
-// The one place that decides how an agent logs in. When the agent has a database role, it is the
-// agent's own SCRAM login (core/security) and the server derives the identity; a database without
-// per-agent roles falls back to the owner connection and the agents table.
+// The one place that decides how an agent logs in: always as the agent's own database role (SCRAM,
+// core/security), so row-level security applies and the server derives the identity. An agent
+// without a database role cannot log in (SQLSTATE 28000); the owner connection is never handed out.
 AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAccount& account, const QString& password);
-
-// The agent's identity (ACL tokens) as the agents table holds it.
-retrieval::AgentIdentity loadAgentIdentity(db::PgConnection& conn, const QString& agentId);
 
 } // namespace ac::ui

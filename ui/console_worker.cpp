@@ -134,8 +134,6 @@ void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QStr
         session.account = account;
         session.identity = login.identity;
         session.databaseDescription = QStringLiteral("%1 as %2").arg(login.conn.describe(), login.conn.user());
-        if (!login.ownRole)
-            session.databaseDescription += tr(" (no per-agent role: owner connection)");
         dropConnection();
         lost_ = false;
         conn_.emplace(std::move(login.conn));
