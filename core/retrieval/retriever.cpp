@@ -147,6 +147,9 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         d.notes << QStringLiteral("row counts are planner estimates");
     }
     d.rowsRemovedByFilter = std::max<qint64>(0, d.merchantRowsEstimate - d.authorisedRowsEstimate);
+    if (estimates.underPolicy)
+        d.notes << QStringLiteral("row-level security: counts cover only rows this role may read, so rows "
+                                  "hidden by the ACL do not show in them");
     clock.lap(QStringLiteral("estimate"));
 
     std::vector<RetrievedChunk> vectorHits;

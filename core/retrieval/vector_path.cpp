@@ -27,12 +27,13 @@ bool hasInitPlan(const QJsonObject& node)
     return false;
 }
 
-qint64 planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params)
+qint64 planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params, bool& underPolicy)
 {
     const db::PgResult result = conn.exec(explain, params);
     const QJsonObject plan = QJsonDocument::fromJson(result.bytes(0, 0)).array().first().toObject()
                                  .value(QLatin1String("Plan")).toObject();
     const double rows = plan.value(QLatin1String("Plan Rows")).toDouble();
+    underPolicy = underPolicy || hasInitPlan(plan);
     return static_cast<qint64>(hasInitPlan(plan) ? rows / kPolicyOverlapSelectivity : rows);
 }
 
@@ -42,8 +43,10 @@ PathEstimates estimatePath(db::PgConnection& conn, const LegScope& scope)
 {
     PathEstimates e;
     e.authorised = planRows(conn, sql::kEstimateAuthorised,
-                            db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens));
-    e.merchant = planRows(conn, sql::kEstimateMerchant, db::PgParams().add(scope.merchantId).add(scope.corpusVersion));
+                            db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens),
+                            e.underPolicy);
+    e.merchant = planRows(conn, sql::kEstimateMerchant, db::PgParams().add(scope.merchantId).add(scope.corpusVersion),
+                          e.underPolicy);
     const db::PgResult size = conn.exec(sql::kTableSize);
     e.table = size.empty() ? 0 : size.integer(0, 0);
     e.table = std::max({e.table, e.merchant, e.authorised});

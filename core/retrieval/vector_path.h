@@ -11,6 +11,7 @@ struct PathEstimates {
     qint64 authorised = 0;
     qint64 merchant = 0;
     qint64 table = 0;
+    bool underPolicy = false;  // row-level security applied to the estimates (an agent session)
 };
 
 PathEstimates estimatePath(db::PgConnection& conn, const LegScope& scope);
