@@ -196,8 +196,9 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         } else {
             ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));
             lexicalHits = runLexicalLeg(conn_, ran.back());
-            if (static_cast<int>(lexicalHits.size()) < o.k && !lexical.dropped.isEmpty()) {
-                // The rarer terms alone found too little: search every term after all (still capped).
+            if (static_cast<int>(lexicalHits.size()) < o.k && (!lexical.dropped.isEmpty() || lexical.conjunctive)) {
+                // The rarer terms alone (or every common term at once) found too little: search any
+                // term after all (still capped).
                 d.lexicalQuery = orTsQuery(extractQueryTerms(request.query));
                 d.notes << QStringLiteral("lexical leg widened to every term");
                 ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));

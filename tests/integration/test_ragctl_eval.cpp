@@ -1,12 +1,14 @@
 // ragctl eval end to end: the table it prints, the run log it writes (file and eval_runs), the
 // baseline check's exit code, and --compare by file or by id from the database.
 
+#include "retrieval/retrieval_types.h"
 #include "support/test_database.h"
 
 #include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+
 #include <QtTest>
 
 using namespace ac;
@@ -76,7 +78,8 @@ private slots:
 
         const Outcome diff = ragctl({QStringLiteral("--out"), runs_.path(), QStringLiteral("--compare"), idA, idB});
         QVERIFY2(diff.exitCode == 0, qPrintable(diff.err));
-        QVERIFY2(diff.out.contains(QLatin1String("search.ef_search: 80 -> 40")), qPrintable(diff.out));
+        const QString efChange = QStringLiteral("search.ef_search: %1 -> 40").arg(ac::retrieval::RetrievalOptions{}.efSearch);
+        QVERIFY2(diff.out.contains(efChange), qPrintable(diff.out));
         QVERIFY(diff.out.contains(QRegularExpression(QStringLiteral("hybrid +ndcg@10 +0\\.\\d{4} +0\\.\\d{4} +[+-]0\\.\\d{4}"))));
 
         // Without the JSON files the runs still come back from eval_runs.
