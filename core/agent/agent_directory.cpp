@@ -26,9 +26,4 @@ std::optional<retrieval::AgentIdentity> AgentDirectory::byId(const QString& agen
     return firstAgent(conn_.exec(sql::kAgentById, db::PgParams().add(agentId)));
 }
 
-std::optional<retrieval::AgentIdentity> AgentDirectory::forCurrentRole()
-{
-    return firstAgent(conn_.exec(sql::kAgentForCurrentRole));
-}
-
 } // namespace ac::agent

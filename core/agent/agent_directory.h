@@ -7,14 +7,14 @@
 
 namespace ac::agent {
 
-// Who an agent is and which ACL tokens it carries, from the agents table.
+// Who an agent is and which ACL tokens it carries, from the agents table, for owner-side lookups
+// (validating --agent before switching to its role). An agent's own session gets its identity
+// from the server instead: security::currentAgent().
 class AgentDirectory {
 public:
     explicit AgentDirectory(db::PgConnection& conn) : conn_(conn) {}
 
     std::optional<retrieval::AgentIdentity> byId(const QString& agentId);
-    // The agent whose db_role is the connection's login role (agents signed in as themselves).
-    std::optional<retrieval::AgentIdentity> forCurrentRole();
 
 private:
     db::PgConnection& conn_;
