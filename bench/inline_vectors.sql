@@ -1,4 +1,5 @@
--- Side-by-side: exact filtered vector scan over TOASTed vs inline 1536-dim vectors (migration 007).
+-- Side-by-side: exact filtered vector scan over TOASTed vs inline 1536-dim vectors (a storage
+-- experiment, rejected after the 100k benchmark: see "Tried and rejected" in BENCHMARKS.md).
 -- Run against any database with pgvector, e.g. after `ragctl cluster start --data-dir /tmp/bench`:
 --   psql "host=/tmp/bench/run dbname=agent_console user=agent_console" -f bench/inline_vectors.sql
 -- Compare the two "Execution Time" lines of each pair (and the shared-buffer counts); repeat the
