@@ -2,10 +2,10 @@
 // baseline check's exit code, and --compare by file or by id from the database.
 
 #include "retrieval/retrieval_types.h"
+#include "support/ragctl_runner.h"
 #include "support/test_database.h"
 
 #include <QDir>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
@@ -15,21 +15,11 @@ using namespace ac;
 
 namespace {
 
-struct Outcome {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Outcome = test::RagctlRun;
 
 Outcome ragctl(const QStringList& args)
 {
-    QProcess process;
-    process.start(qEnvironmentVariable("AGENT_CONSOLE_RAGCTL"),
-                  QStringList{QStringLiteral("eval"), QStringLiteral("--db"), test::TestDatabase::instance().conninfo()} + args);
-    if (!process.waitForFinished(120000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return test::runRagctl(QStringLiteral("eval"), args);
 }
 
 QString loggedRunId(const Outcome& outcome)

@@ -1,4 +1,5 @@
 #include "ingest_test_helpers.h"
+#include "support/ragctl_runner.h"
 #include "support/test_database.h"
 
 #include <QProcess>
@@ -9,21 +10,11 @@ using namespace ac;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = test::RagctlRun;
 
 Run ragctl(const QStringList& args)
 {
-    QProcess process;
-    process.start(qEnvironmentVariable("AGENT_CONSOLE_RAGCTL"),
-                  QStringList{args.first(), QStringLiteral("--db"), test::TestDatabase::instance().conninfo()} + args.mid(1));
-    if (!process.waitForFinished(120000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return test::runRagctl(args.first(), args.mid(1));
 }
 
 void write(const QString& path, const QByteArray& bytes)

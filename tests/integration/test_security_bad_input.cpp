@@ -7,6 +7,7 @@
 #include "ingest/embedder_factory.h"
 #include "retrieval/retriever.h"
 #include "security/agent_session.h"
+#include "support/ragctl_runner.h"
 #include "support/test_database.h"
 
 #include <QProcess>
@@ -270,21 +271,15 @@ private slots:
     void cliSurvives()
     {
         QFETCH(QString, text);
-        const QString ragctl = qEnvironmentVariable("AGENT_CONSOLE_RAGCTL");
-        if (ragctl.isEmpty())
+        if (qEnvironmentVariable("AGENT_CONSOLE_RAGCTL").isEmpty())
             QSKIP("AGENT_CONSOLE_RAGCTL is not set (run through ctest)");
-        QProcess process;
-        process.start(ragctl, {QStringLiteral("query"), QStringLiteral("--db"), test::TestDatabase::instance().conninfo(),
-                               QStringLiteral("--agent"), QStringLiteral("u3"), QStringLiteral("--k"), QStringLiteral("10"),
-                               QStringLiteral("-")});
-        QVERIFY(process.waitForStarted());
-        process.write(text.toUtf8());
-        process.closeWriteChannel();
-        QVERIFY(process.waitForFinished(60000));
-        const QString out = QString::fromUtf8(process.readAllStandardOutput());
-        const QString err = QString::fromUtf8(process.readAllStandardError());
-        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
-        QVERIFY2(process.exitCode() == 0 || process.exitCode() == 1 || process.exitCode() == 2, qPrintable(err));
+        const test::RagctlRun run = test::runRagctl(
+            QStringLiteral("query"), {QStringLiteral("--agent"), QStringLiteral("u3"), QStringLiteral("--k"), QStringLiteral("10"),
+                                      QStringLiteral("-")},
+            text.toUtf8(), 60000);
+        const QString& out = run.out;
+        const QString& err = run.err;
+        QVERIFY2(run.exitCode == 0 || run.exitCode == 1 || run.exitCode == 2, qPrintable(err));
         QVERIFY2(!out.contains(QLatin1String("source document d9")) && !out.contains(QLatin1String("source ticket t3")),
                  qPrintable(out.left(2000)));
         for (const char* foreign : {"Globex", "m02", "Two-person tent"})
@@ -306,17 +301,12 @@ private slots:
     void cliRefusesBadAgents()
     {
         QFETCH(QStringList, args);
-        const QString ragctl = qEnvironmentVariable("AGENT_CONSOLE_RAGCTL");
-        if (ragctl.isEmpty())
+        if (qEnvironmentVariable("AGENT_CONSOLE_RAGCTL").isEmpty())
             QSKIP("AGENT_CONSOLE_RAGCTL is not set (run through ctest)");
-        QProcess process;
-        process.start(ragctl, QStringList{QStringLiteral("query"), QStringLiteral("--db"), test::TestDatabase::instance().conninfo()}
-                                  + args + QStringList{QStringLiteral("refund")});
-        QVERIFY(process.waitForFinished(60000));
-        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
-        QVERIFY(process.exitCode() == 1 || process.exitCode() == 2);
-        QVERIFY(process.readAllStandardOutput().trimmed().isEmpty());
-        checkError(QString::fromUtf8(process.readAllStandardError()));
+        const test::RagctlRun run = test::runRagctl(QStringLiteral("query"), args + QStringList{QStringLiteral("refund")}, {}, 60000);
+        QVERIFY(run.exitCode == 1 || run.exitCode == 2);
+        QVERIFY(run.out.trimmed().isEmpty());
+        checkError(run.err);
     }
 
     // The audit trail saw the CLI's retrievals as Bob's role behind the owner's login.
