@@ -63,6 +63,8 @@ struct ContextPack {
     retrieval::Diagnostics retrieval;
     std::vector<retrieval::StageTiming> timings;   // "parse", "orders", "tickets", "retrieve"
     double totalMs = 0.0;
+    std::vector<retrieval::QueryPlan> plans;       // the retrieval's EXPLAIN plans, when it captured them
+    std::optional<QJsonObject> planJson;           // (developer views only; not part of the renderings)
 };
 
 // The LLM-ready renderings: every fact carries its citation, chunks stay in rank order.

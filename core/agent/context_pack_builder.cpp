@@ -50,6 +50,8 @@ ContextPack ContextPackBuilder::build(const retrieval::AgentIdentity& agent, con
     retrieval::RetrievalResult result = retriever.retrieve({agent, message, options});
     pack.chunks = std::move(result.chunks);
     pack.retrieval = std::move(result.diagnostics);
+    pack.plans = std::move(result.plans);
+    pack.planJson = std::move(result.planJson);
     lap("retrieve");
 
     pack.totalMs = total.nsecsElapsed() / 1e6;
