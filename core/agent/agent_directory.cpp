@@ -4,26 +4,23 @@
 
 namespace ac::agent {
 
-namespace {
-
-std::optional<retrieval::AgentIdentity> firstAgent(const db::PgResult& r)
+retrieval::AgentIdentity agentIdentityFromRow(const db::PgResult& result, int row)
 {
-    if (r.empty())
-        return std::nullopt;
     retrieval::AgentIdentity a;
-    a.agentId = r.text(0, "id");
-    a.merchantId = r.text(0, "merchant_id");
-    a.displayName = r.text(0, "display_name");
-    a.kind = r.text(0, "kind");
-    a.aclTokens = r.textArray(0, "acl_tokens");
+    a.agentId = result.text(row, "agent_id");
+    a.merchantId = result.text(row, "merchant_id");
+    a.displayName = result.text(row, "display_name");
+    a.kind = result.text(row, "kind");
+    a.aclTokens = result.textArray(row, "acl_tokens");
     return a;
 }
 
-} // namespace
-
 std::optional<retrieval::AgentIdentity> AgentDirectory::byId(const QString& agentId)
 {
-    return firstAgent(conn_.exec(sql::kAgentById, db::PgParams().add(agentId)));
+    const db::PgResult r = conn_.exec(sql::kAgentById, db::PgParams().add(agentId));
+    if (r.empty())
+        return std::nullopt;
+    return agentIdentityFromRow(r, 0);
 }
 
 } // namespace ac::agent

@@ -20,4 +20,7 @@ private:
     db::PgConnection& conn_;
 };
 
+// One agent from a row with columns agent_id, merchant_id, display_name, kind, acl_tokens.
+retrieval::AgentIdentity agentIdentityFromRow(const db::PgResult& result, int row);
+
 } // namespace ac::agent

@@ -4,7 +4,7 @@
 namespace ac::agent::sql {
 
 inline constexpr const char* kAgentById =
-    "SELECT id, merchant_id, display_name, kind, acl_tokens FROM agents WHERE id = $1";
+    "SELECT id AS agent_id, merchant_id, display_name, kind, acl_tokens FROM agents WHERE id = $1";
 inline constexpr const char* kOrders =
     "SELECT o.order_number, o.customer_id, c.name AS customer_name, o.status, o.refund_state, o.total_cents, "
     "o.currency, "

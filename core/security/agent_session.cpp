@@ -1,5 +1,6 @@
 #include "security/agent_session.h"
 
+#include "agent/agent_directory.h"
 #include "bootstrap/database_bootstrap.h"
 #include "db/db_error.h"
 #include "security/conninfo_tools.h"
@@ -66,13 +67,7 @@ retrieval::AgentIdentity currentAgent(db::PgConnection& conn)
     if (row.isNull(0, "agent_id"))
         throw db::DbError(QStringLiteral("the role \"%1\" is not an agent").arg(conn.exec(kCurrentUser).text(0, 0)),
                           QString::fromLatin1(sqlstate::kInvalidAuthorization));
-    retrieval::AgentIdentity identity;
-    identity.agentId = row.text(0, "agent_id");
-    identity.merchantId = row.text(0, "merchant_id");
-    identity.displayName = row.text(0, "display_name");
-    identity.kind = row.text(0, "kind");
-    identity.aclTokens = row.textArray(0, "acl_tokens");
-    return identity;
+    return agent::agentIdentityFromRow(row, 0);
 }
 
 QString resolveAgentRole(db::PgConnection& owner, const QString& agentOrRole)
