@@ -1,6 +1,7 @@
 #include "ingest/corpus_version.h"
 
 #include "ingest/ingest_error.h"
+#include "ingest/ingest_sql.h"
 
 namespace ac::ingest {
 
@@ -18,7 +19,6 @@ constexpr const char* kCreateFirst =
 constexpr const char* kMerchantExists = "SELECT 1 FROM merchants WHERE id = $1";
 constexpr const char* kEmbeddingDims =
     "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'";
-constexpr const char* kLockMerchant = "SELECT pg_advisory_xact_lock(hashtextextended('ac.corpus:' || $1, 0))";
 
 } // namespace
 
@@ -92,7 +92,7 @@ CorpusVersion ensureLiveCorpus(db::PgConnection& conn, const QString& merchantId
 
 void lockMerchantCorpus(db::PgConnection& conn, const QString& merchantId)
 {
-    conn.exec(kLockMerchant, db::PgParams().add(merchantId));
+    conn.exec(sql::kLockCorpusForTransaction, db::PgParams().add(merchantId));
 }
 
 } // namespace ac::ingest

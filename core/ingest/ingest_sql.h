@@ -4,6 +4,13 @@
 // temp tables, then merged set-based; all of it runs in one transaction per batch.
 namespace ac::ingest::sql {
 
+// One advisory lock per merchant corpus, shared by ingests (held for their transaction) and
+// re-embeds (held across theirs): the three statements must name the same key.
+inline constexpr const char* kLockCorpusForTransaction =
+    "SELECT pg_advisory_xact_lock(hashtextextended('ac.corpus:' || $1, 0))";
+inline constexpr const char* kLockCorpus = "SELECT pg_advisory_lock(hashtextextended('ac.corpus:' || $1, 0))";
+inline constexpr const char* kUnlockCorpus = "SELECT pg_advisory_unlock(hashtextextended('ac.corpus:' || $1, 0))";
+
 inline constexpr const char* kStagingExists = "SELECT to_regclass('pg_temp.ac_chunk_staging') IS NOT NULL";
 
 inline constexpr const char* kCreateStaging = R"SQL(

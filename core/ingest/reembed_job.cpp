@@ -5,6 +5,7 @@
 #include "ingest/chunk.h"
 #include "ingest/corpus_version.h"
 #include "ingest/ingest_error.h"
+#include "ingest/ingest_sql.h"
 
 #include <QElapsedTimer>
 
@@ -12,8 +13,6 @@ namespace ac::ingest {
 
 namespace {
 
-constexpr const char* kLock = "SELECT pg_advisory_lock(hashtextextended('ac.corpus:' || $1, 0))";
-constexpr const char* kUnlock = "SELECT pg_advisory_unlock(hashtextextended('ac.corpus:' || $1, 0))";
 constexpr const char* kDropBuilding = "DELETE FROM corpus_versions WHERE merchant_id = $1 AND state = 'building'";
 constexpr const char* kDropVersion = "DELETE FROM corpus_versions WHERE merchant_id = $1 AND version = $2";
 constexpr const char* kCreateBuilding =
@@ -41,13 +40,13 @@ class SessionLock {
 public:
     SessionLock(db::PgConnection& conn, const QString& merchantId) : conn_(conn), merchantId_(merchantId)
     {
-        conn_.exec(kLock, db::PgParams().add(merchantId_));
+        conn_.exec(sql::kLockCorpus, db::PgParams().add(merchantId_));
     }
     ~SessionLock()
     {
         try {
             if (conn_.isOk())
-                conn_.exec(kUnlock, db::PgParams().add(merchantId_));
+                conn_.exec(sql::kUnlockCorpus, db::PgParams().add(merchantId_));
         } catch (const db::DbError&) {
             // The lock dies with the session anyway.
         }
