@@ -118,35 +118,35 @@ INSERT INTO chunks AS c (merchant_id, corpus_version, source_type, document_id, 
 SELECT $1, $2, s.source_type, s.document_id, s.ticket_id, s.chunk_index, s.heading_path, s.section, s.citation,
     s.chunk_text, s.content_hash, s.token_count,
     COALESCE(s.embedding,
-             (SELECT p.embedding FROM chunks p WHERE p.document_id = s.document_id AND p.ticket_id IS NULL
+             (SELECT p.embedding FROM chunks p WHERE p.merchant_id = $1 AND p.document_id = s.document_id AND p.ticket_id IS NULL
                  AND p.corpus_version = $2 AND p.chunk_index = s.reuse_index AND p.content_hash = s.content_hash),
-             (SELECT p.embedding FROM chunks p WHERE p.document_id IS NULL AND p.ticket_id = s.ticket_id
+             (SELECT p.embedding FROM chunks p WHERE p.merchant_id = $1 AND p.document_id IS NULL AND p.ticket_id = s.ticket_id
                  AND p.corpus_version = $2 AND p.chunk_index = s.reuse_index AND p.content_hash = s.content_hash)),
     $3, $4, s.metadata, s.acl, $5, $6, $7
 FROM ac_chunk_staging s
-ON CONFLICT ON CONSTRAINT chunks_source_key DO UPDATE SET merchant_id = EXCLUDED.merchant_id,
+ON CONFLICT ON CONSTRAINT chunks_source_key DO UPDATE SET
     heading_path = EXCLUDED.heading_path, section = EXCLUDED.section, citation = EXCLUDED.citation,
     chunk_text = EXCLUDED.chunk_text, content_hash = EXCLUDED.content_hash, token_count = EXCLUDED.token_count,
     embedding = EXCLUDED.embedding, embedding_model = EXCLUDED.embedding_model,
     chunker_version = EXCLUDED.chunker_version, metadata = EXCLUDED.metadata, acl = EXCLUDED.acl,
     embedding_provider = EXCLUDED.embedding_provider, embedding_dims = EXCLUDED.embedding_dims,
     embedding_version = EXCLUDED.embedding_version, updated_at = now()
-WHERE (c.merchant_id, c.heading_path, c.section, c.citation, c.chunk_text, c.content_hash, c.token_count,
+WHERE (c.heading_path, c.section, c.citation, c.chunk_text, c.content_hash, c.token_count,
        c.embedding_model, c.chunker_version, c.metadata, c.acl, c.embedding_provider, c.embedding_dims,
        c.embedding_version)
-      IS DISTINCT FROM (EXCLUDED.merchant_id, EXCLUDED.heading_path, EXCLUDED.section, EXCLUDED.citation,
+      IS DISTINCT FROM (EXCLUDED.heading_path, EXCLUDED.section, EXCLUDED.citation,
        EXCLUDED.chunk_text, EXCLUDED.content_hash, EXCLUDED.token_count, EXCLUDED.embedding_model,
        EXCLUDED.chunker_version, EXCLUDED.metadata, EXCLUDED.acl, EXCLUDED.embedding_provider,
        EXCLUDED.embedding_dims, EXCLUDED.embedding_version)
 )SQL";
 
-// $1 corpus version: chunks a source no longer produces.
+// $1 merchant, $2 corpus version: chunks a source no longer produces.
 inline constexpr const char* kDeleteStaleDocumentChunks =
-    "DELETE FROM chunks c USING ac_document_staging s WHERE c.document_id = s.id AND c.ticket_id IS NULL "
-    "AND c.corpus_version = $1 AND c.chunk_index >= s.chunk_count";
+    "DELETE FROM chunks c USING ac_document_staging s WHERE c.merchant_id = $1 AND c.document_id = s.id "
+    "AND c.ticket_id IS NULL AND c.corpus_version = $2 AND c.chunk_index >= s.chunk_count";
 inline constexpr const char* kDeleteStaleTicketChunks =
-    "DELETE FROM chunks c USING ac_ticket_staging s WHERE c.document_id IS NULL AND c.ticket_id = s.id "
-    "AND c.corpus_version = $1 AND c.chunk_index >= s.chunk_count";
+    "DELETE FROM chunks c USING ac_ticket_staging s WHERE c.merchant_id = $1 AND c.document_id IS NULL "
+    "AND c.ticket_id = s.id AND c.corpus_version = $2 AND c.chunk_index >= s.chunk_count";
 
 // Reuse planning: $1 merchant, $2 version, $3 model, $4 provider version, $5 source ids.
 inline constexpr const char* kExistingDocumentHashes =

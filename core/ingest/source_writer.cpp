@@ -291,7 +291,7 @@ void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& bat
                                                                  .add(spec_.provider)
                                                                  .add(spec_.dims)
                                                                  .add(spec_.version));
-    const db::PgParams version = db::PgParams().add(live.version);
+    const db::PgParams version = db::PgParams().add(plan.merchantId).add(live.version);
     const qint64 deleted = conn_.exec(sql::kDeleteStaleDocumentChunks, version).affectedRows()
                            + conn_.exec(sql::kDeleteStaleTicketChunks, version).affectedRows();
     tx.commit();

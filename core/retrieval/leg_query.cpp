@@ -50,7 +50,8 @@ std::vector<std::pair<RetrievedChunk, double>> runLeg(db::PgConnection& conn, co
 QueryPlan explainLeg(db::PgConnection& conn, const LegQuery& query)
 {
     applySettings(conn, query);
-    const QByteArray statement = QByteArray(sql::kExplainPrefix) + query.sql;
+    const QByteArray statement = query.explainSql ? QByteArray(query.explainSql)
+                                                  : QByteArray(sql::kExplainPrefix) + query.sql;
     const db::PgResult result = conn.exec(statement.constData(), query.params);
     QueryPlan plan = parseExplainJson(result.bytes(0, 0));
     plan.leg = query.leg;

@@ -20,6 +20,9 @@ struct LegScope {
 struct LegQuery {
     QString leg;  // "vector" | "lexical"
     const char* sql = nullptr;
+    // When the statement calls a server function, the function that returns EXPLAIN (ANALYZE,
+    // BUFFERS, FORMAT JSON) of the statement inside it, with the same parameters.
+    const char* explainSql = nullptr;
     db::PgParams params;
     std::vector<std::pair<QString, QString>> settings;
 };

@@ -9,6 +9,7 @@ LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limi
     LegQuery q;
     q.leg = QStringLiteral("lexical");
     q.sql = sql::kLexicalLeg;
+    q.explainSql = sql::kExplainLexicalLeg;
     q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit).add(tsQuery).add(matchCap);
     // The tenant is reached through an index even on a table small enough for the planner to prefer
     // scanning every merchant's rows.

@@ -29,7 +29,7 @@ LexicalQuery chooseLexicalTerms(const QStringList& terms, const std::vector<doub
 
 namespace {
 
-double planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params = {})
+double planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params)
 {
     const db::PgResult r = conn.exec(explain, params);
     return QJsonDocument::fromJson(r.bytes(0, 0)).array().first().toObject().value(QLatin1String("Plan"))
@@ -37,27 +37,29 @@ double planRows(db::PgConnection& conn, const char* explain, const db::PgParams&
 }
 
 // One EXPLAIN per word (identifiers are always kept): about 0.1-0.2 ms each.
-std::vector<double> plannerFrequencies(db::PgConnection& conn, const QStringList& all, const QStringList& identifiers)
+std::vector<double> plannerFrequencies(db::PgConnection& conn, const QString& merchantId, const QStringList& all,
+                                       const QStringList& identifiers)
 {
     std::vector<double> frequencies(static_cast<size_t>(all.size()), -1.0);
-    const double rows = planRows(conn, sql::kEstimateAllRows);
+    const double rows = planRows(conn, sql::kEstimateAllRows, db::PgParams().add(merchantId));
     if (rows <= 0)
         return frequencies;
     for (qsizetype i = 0; i < all.size(); ++i)
         if (!identifiers.contains(all[i]))
-            frequencies[size_t(i)] = planRows(conn, sql::kEstimateTermMatches, db::PgParams().add(all[i])) / rows;
+            frequencies[size_t(i)] = planRows(conn, sql::kEstimateTermMatches, db::PgParams().add(merchantId).add(all[i])) / rows;
     return frequencies;
 }
 
 } // namespace
 
-LexicalQuery planLexicalQuery(db::PgConnection& conn, const QueryTerms& terms, double maxFrequency)
+LexicalQuery planLexicalQuery(db::PgConnection& conn, const QString& merchantId, const QueryTerms& terms,
+                              double maxFrequency)
 {
     QStringList all = terms.identifiers;
     all += terms.words;
     if (all.isEmpty())
         return {};
-    const db::PgResult r = conn.exec(sql::kTermFrequencies, db::PgParams().addTextArray(all));
+    const db::PgResult r = conn.exec(sql::kTermFrequencies, db::PgParams().addTextArray(all).add(merchantId));
     std::vector<double> frequencies;
     bool anyStatistics = false;
     for (int i = 0; i < r.rows(); ++i) {
@@ -65,7 +67,7 @@ LexicalQuery planLexicalQuery(db::PgConnection& conn, const QueryTerms& terms, d
         anyStatistics = anyStatistics || !r.isNull(i, 1);
     }
     if (!anyStatistics && terms.words.size() > 1)
-        frequencies = plannerFrequencies(conn, all, terms.identifiers);
+        frequencies = plannerFrequencies(conn, merchantId, all, terms.identifiers);
     return chooseLexicalTerms(all, frequencies, terms.identifiers, maxFrequency);
 }
 

@@ -103,7 +103,7 @@ QStringList planWarnings(const QueryPlan& plan, const PlanExpectations& expect)
     bool hnswUsed = false;
     bool misestimated = false;
     visitPlan(plan.root, [&](const PlanNode& n, int) {
-        if (n.nodeType == QLatin1String("Seq Scan") && scansTable(n, expect.chunksTable))
+        if (n.nodeType == QLatin1String("Seq Scan") && scansTable(n, expect.chunksTable) && !expect.seqScanExpected)
             seqScan = true;
         if (n.indexName == expect.hnswIndex)
             hnswUsed = true;

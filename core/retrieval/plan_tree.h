@@ -14,8 +14,9 @@ struct PlanExpectations {
     int wantedRows = 0;             // k (or the candidate limit) the statement asked for
     bool moreRowsExist = false;     // an authorised row beyond those returned exists
     bool statisticsStale = false;   // from pg_stat_user_tables
-    QString chunksTable = QStringLiteral("chunks");
-    QString hnswIndex = QStringLiteral("chunks_embedding_hnsw");
+    bool seqScanExpected = false;   // the exact vector path: reading the merchant's whole partition is the plan
+    QString chunksTable = QStringLiteral("chunks");               // the merchant's partition, when known
+    QString hnswIndex = QStringLiteral("chunks_embedding_hnsw");  // its HNSW index
 };
 
 // Parses the server's EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) output (a one-element array).
@@ -24,7 +25,7 @@ QueryPlan parseExplainJson(const QByteArray& json);
 QueryPlan parseExplainJson(const QJsonArray& explain);
 PlanNode parsePlanNode(const QJsonObject& node);
 
-// Developer warnings: sequential scan on chunks, HNSW unused, fewer rows than asked while more
+// Developer warnings: sequential scan on chunks (unless expected), HNSW unused, fewer rows than asked while more
 // exist, stale statistics (told, or seen as a large estimate error on a chunks scan).
 QStringList planWarnings(const QueryPlan& plan, const PlanExpectations& expect);
 

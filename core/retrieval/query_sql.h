@@ -11,14 +11,19 @@ inline constexpr const char* kLiveCorpus =
 // SET LOCAL with a parameter: lasts until the transaction ends, never leaks into a pooled session.
 inline constexpr const char* kSetLocal = "SELECT set_config($1, $2, true)";
 
-// Planner estimates for choosing the vector path; EXPLAIN without ANALYZE runs nothing.
+// Planner estimates for choosing the vector path; EXPLAIN without ANALYZE runs nothing. Each names
+// the merchant, so the planner prunes to its partition. Under row-level security every estimate
+// carries the policies' selectivities, so only their ratios to kEstimatePartition are used.
 inline constexpr const char* kEstimateAuthorised =
     "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c "
     "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[]";
 inline constexpr const char* kEstimateMerchant =
     "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2";
-inline constexpr const char* kTableSize =
-    "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'chunks'::regclass";
+inline constexpr const char* kEstimatePartition = "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c WHERE c.merchant_id = $1";
+// Rows in the merchant's partition, so in the HNSW graph its queries walk (pg_class is readable
+// by every role and no policy applies to it); -1 before the first VACUUM or ANALYZE.
+inline constexpr const char* kPartitionSize =
+    "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(app.chunk_partition_name($1))";
 
 // Whether more authorised rows exist than a leg returned, counting at most $4 of them.
 inline constexpr const char* kCountAuthorised =
@@ -36,21 +41,14 @@ inline constexpr const char* kVectorLeg =
     "ORDER BY c.embedding <=> $5::vector "
     "LIMIT $4";
 
-// $5 is an OR of query terms in to_tsquery syntax (an expression, not a joined row, so the GIN index
-// on search_tsv can take it as an index condition); the server stems them with the 'english'
-// configuration, the same one search_tsv was built with. $6 caps how many matches are ranked: the
-// inner query stops after that many, the outer one sorts only those.
-inline constexpr const char* kLexicalLeg =
-    "SELECT m.* FROM ("
-    "  SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
-    "  c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
-    "  ts_rank_cd(c.search_tsv, to_tsquery('english', $5)) AS score "
-    "  FROM chunks c "
-    "  WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
-    "  AND c.search_tsv @@ to_tsquery('english', $5) "
-    "  LIMIT $6) AS m "
-    "ORDER BY m.score DESC, m.id "
-    "LIMIT $4";
+// $5 is an OR of query terms in to_tsquery syntax; $6 caps how many matches are ranked (the
+// statement stops after that many and sorts only those). The statement itself lives in migration
+// 008 (app.lexical_leg_statement): it runs in a SECURITY DEFINER function that applies the
+// caller's server-side identity, because under row-level security PostgreSQL will not use the
+// tsvector GIN index for `@@` (not leakproof). Inside, the query names the merchant and tests
+// `search_tsv @@ to_tsquery('english', $5)`, stemmed with the configuration search_tsv was built with.
+inline constexpr const char* kLexicalLeg = "SELECT * FROM app.lexical_leg($1, $2, $3::text[], $5, $6, $4)";
+inline constexpr const char* kExplainLexicalLeg = "SELECT app.explain_lexical_leg($1, $2, $3::text[], $5, $6, $4)";
 
 // Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
 inline constexpr const char* kSourceTitles =
@@ -59,9 +57,16 @@ inline constexpr const char* kSourceTitles =
     "UNION ALL "
     "SELECT 'ticket', id, left(text, 120) FROM tickets WHERE merchant_id = $1 AND id = ANY($3::text[])";
 
+// $1 merchant: its partition's statistics, and the names its plans show (table and HNSW index).
 inline constexpr const char* kChunkStatistics =
     "SELECT n_live_tup, n_mod_since_analyze, (last_analyze IS NULL AND last_autoanalyze IS NULL) AS never "
-    "FROM pg_stat_user_tables WHERE relid = 'chunks'::regclass";
+    "FROM pg_stat_user_tables WHERE relid = to_regclass(app.chunk_partition_name($1))";
+inline constexpr const char* kPartitionNames =
+    "SELECT p.relname AS partition, "
+    "  (SELECT ix.relname FROM pg_inherits inh JOIN pg_index x ON x.indexrelid = inh.inhrelid "
+    "   JOIN pg_class ix ON ix.oid = x.indexrelid "
+    "   WHERE inh.inhparent = to_regclass('chunks_embedding_hnsw') AND x.indrelid = p.oid) AS hnsw_index "
+    "FROM pg_class p WHERE p.oid = to_regclass(app.chunk_partition_name($1))";
 
 inline constexpr const char* kExplainPrefix = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ";
 
@@ -79,14 +84,15 @@ inline constexpr const char* kCountScope =
 
 namespace ac::retrieval::sql {
 
-// How common each query term is across chunks, from ANALYZE's lexeme statistics (no table read):
-// the term is stemmed by the same 'english' configuration; NULL means rarer than anything tracked.
+// How common each query term is in the merchant's chunks ($2), from ANALYZE's lexeme statistics of
+// its partition (no table read): the term is stemmed by the same 'english' configuration; NULL
+// means rarer than anything tracked.
 inline constexpr const char* kTermFrequencies =
     "SELECT u.term, (SELECT max(s.freqs[array_position(s.lexemes, l)]) "
     "                FROM unnest(tsvector_to_array(to_tsvector('english', u.term))) AS l) AS frequency "
     "FROM unnest($1::text[]) WITH ORDINALITY AS u(term, ord) "
     "LEFT JOIN (SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS freqs "
-    "           FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'chunks' "
+    "           FROM pg_stats WHERE schemaname = current_schema() AND tablename = app.chunk_partition_name($2) "
     "           AND attname = 'search_tsv') AS s ON true "
     "ORDER BY u.ord";
 
@@ -97,12 +103,12 @@ namespace ac::retrieval::sql {
 // Under row-level security pg_stats hides the table's statistics, so term frequency falls back to
 // the planner: estimated matches of one term over the estimated rows of the same scan without it
 // (the planner multiplies independent selectivities, so the ratio is the term's own, policies
-// included). The cross join scales both estimates up by 10^6 so the policies' small default
-// selectivities do not round them to a handful of rows.
+// included), both in the merchant's partition ($1). The cross join scales both estimates up by
+// 10^6 so the policies' selectivities do not round them to a handful of rows.
 inline constexpr const char* kEstimateTermMatches =
     "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000) "
-    "WHERE search_tsv @@ to_tsquery('english', $1)";
+    "WHERE merchant_id = $1 AND search_tsv @@ to_tsquery('english', $2)";
 inline constexpr const char* kEstimateAllRows =
-    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000)";
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000) WHERE merchant_id = $1";
 
 } // namespace ac::retrieval::sql

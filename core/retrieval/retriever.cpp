@@ -77,9 +77,9 @@ void attachTitles(db::PgConnection& conn, const QString& merchantId, std::vector
         c.title = titles.value(c.sourceType + QLatin1Char('/') + c.sourceId);
 }
 
-bool statisticsStale(db::PgConnection& conn)
+bool statisticsStale(db::PgConnection& conn, const QString& merchantId)
 {
-    const db::PgResult r = conn.exec(sql::kChunkStatistics);
+    const db::PgResult r = conn.exec(sql::kChunkStatistics, db::PgParams().add(merchantId));
     if (r.empty())
         return false;
     const qint64 live = r.integer(0, "n_live_tup");
@@ -187,7 +187,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 
     std::vector<RetrievedChunk> lexicalHits;
     if (wantLexical) {
-        const LexicalQuery lexical = planLexicalQuery(conn_, extractQueryTerms(request.query), o.maxTermFrequency);
+        const LexicalQuery lexical = planLexicalQuery(conn_, scope.merchantId, extractQueryTerms(request.query), o.maxTermFrequency);
         d.lexicalQuery = lexical.tsQuery;
         if (!lexical.dropped.isEmpty())
             d.notes << QStringLiteral("lexical leg left out common terms: %1").arg(lexical.dropped.join(QLatin1String(", ")));
@@ -255,17 +255,25 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     d.settings = settings;
 
     if (o.explain) {
-        const bool stale = statisticsStale(conn_);
+        const bool stale = statisticsStale(conn_, scope.merchantId);
+        const db::PgResult names = conn_.exec(sql::kPartitionNames, db::PgParams().add(scope.merchantId));
         QJsonObject raw;
         for (const LegQuery& q : ran) {
             QueryPlan plan = explainLeg(conn_, q);
             PlanExpectations expect;
             expect.statisticsStale = stale;
+            if (!names.empty()) {
+                expect.chunksTable = names.text(0, "partition");
+                expect.hnswIndex = names.text(0, "hnsw_index");
+            }
             if (q.leg == QLatin1String("vector")) {
                 expect.expectHnsw = d.vectorPath.startsWith(QLatin1String("hnsw"));
+                expect.seqScanExpected = d.vectorPath == QLatin1String("exact");
                 expect.wantedRows = limit;
                 expect.moreRowsExist = d.underReturned;
             }
+            if (q.leg == QLatin1String("vector_widened"))
+                expect.seqScanExpected = true;
             plan.warnings = planWarnings(plan, expect);
             raw.insert(q.leg, plan.raw);
             result.plans.push_back(std::move(plan));

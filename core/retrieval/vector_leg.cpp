@@ -14,7 +14,9 @@ LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding,
     q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(s.limit).addVector(embedding);
     const auto on = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
     q.settings = {
-        {QStringLiteral("enable_seqscan"), on(false)},
+        // The exact path reads the merchant's partition, by a scan or through an index, whichever
+        // the planner finds cheaper; the HNSW path must use the graph.
+        {QStringLiteral("enable_seqscan"), on(s.exact)},
         {QStringLiteral("enable_indexscan"), on(!s.exact)},
         {QStringLiteral("enable_bitmapscan"), on(s.exact)},
         {QStringLiteral("enable_sort"), on(s.exact)},

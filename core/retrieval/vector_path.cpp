@@ -12,11 +12,7 @@ namespace ac::retrieval {
 
 namespace {
 
-// A row-level security policy's `acl && (SELECT ...)` is unknown at plan time, so the planner gives
-// it PostgreSQL's default overlap selectivity (DEFAULT_SEL for && in array_selfuncs.c) and every
-// estimate under the policy comes out that much too small. Policies show up as InitPlans here.
-constexpr double kPolicyOverlapSelectivity = 0.01;
-
+// Policies show up as InitPlans (their identity subqueries).
 bool hasInitPlan(const QJsonObject& node)
 {
     if (node.value(QLatin1String("Subplan Name")).toString().startsWith(QLatin1String("InitPlan")))
@@ -27,14 +23,13 @@ bool hasInitPlan(const QJsonObject& node)
     return false;
 }
 
-qint64 planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params, bool& underPolicy)
+double planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params, bool& underPolicy)
 {
     const db::PgResult result = conn.exec(explain, params);
     const QJsonObject plan = QJsonDocument::fromJson(result.bytes(0, 0)).array().first().toObject()
                                  .value(QLatin1String("Plan")).toObject();
-    const double rows = plan.value(QLatin1String("Plan Rows")).toDouble();
     underPolicy = underPolicy || hasInitPlan(plan);
-    return static_cast<qint64>(hasInitPlan(plan) ? rows / kPolicyOverlapSelectivity : rows);
+    return plan.value(QLatin1String("Plan Rows")).toDouble();
 }
 
 } // namespace
@@ -42,14 +37,18 @@ qint64 planRows(db::PgConnection& conn, const char* explain, const db::PgParams&
 PathEstimates estimatePath(db::PgConnection& conn, const LegScope& scope)
 {
     PathEstimates e;
-    e.authorised = planRows(conn, sql::kEstimateAuthorised,
-                            db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens),
-                            e.underPolicy);
-    e.merchant = planRows(conn, sql::kEstimateMerchant, db::PgParams().add(scope.merchantId).add(scope.corpusVersion),
-                          e.underPolicy);
-    const db::PgResult size = conn.exec(sql::kTableSize);
-    e.table = size.empty() ? 0 : size.integer(0, 0);
-    e.table = std::max({e.table, e.merchant, e.authorised});
+    const db::PgParams merchant = db::PgParams().add(scope.merchantId);
+    const double partition = std::max(1.0, planRows(conn, sql::kEstimatePartition, merchant, e.underPolicy));
+    const double authorised = planRows(
+        conn, sql::kEstimateAuthorised,
+        db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens), e.underPolicy);
+    const double version = planRows(conn, sql::kEstimateMerchant,
+                                    db::PgParams().add(scope.merchantId).add(scope.corpusVersion), e.underPolicy);
+    const db::PgResult size = conn.exec(sql::kPartitionSize, merchant);
+    e.table = size.empty() || size.isNull(0, 0) ? 0 : std::max<qint64>(0, size.integer(0, 0));
+    // The same policy selectivities scale all three plans; their ratios do not depend on them.
+    e.merchant = qRound64(e.table * std::min(1.0, version / partition));
+    e.authorised = qRound64(e.table * std::min(1.0, authorised / partition));
     return e;
 }
 
@@ -63,8 +62,8 @@ PathDecision chooseVectorPath(const PathEstimates& e, const RetrievalOptions& op
     if (e.authorised <= options.exactScanThreshold)
         return {true, QStringLiteral("about %1 authorised rows (<= %2): exact scan")
                           .arg(e.authorised).arg(options.exactScanThreshold)};
-    // The graph holds every merchant's rows; to collect `limit` passing rows the scan visits about
-    // limit / selectivity tuples, never fewer than ef_search.
+    // The merchant's partition has its own graph (all its corpus versions); to collect `limit`
+    // passing rows the scan visits about limit / selectivity tuples, never fewer than ef_search.
     const double selectivity = static_cast<double>(e.authorised) / static_cast<double>(std::max<qint64>(e.table, 1));
     const double visits = std::max<double>(options.efSearch, limit / std::max(selectivity, 1e-9));
     const double budget = options.iterativeScan ? options.maxScanTuples : options.efSearch;

@@ -6,7 +6,7 @@
 namespace ac::retrieval {
 
 // Planner estimates (no rows are read): how many rows the agent may see, how many the merchant has
-// in this corpus version, and how many the whole table (so the HNSW graph) holds.
+// in this corpus version, and how many its partition (so the HNSW graph it searches) holds.
 struct PathEstimates {
     qint64 authorised = 0;
     qint64 merchant = 0;

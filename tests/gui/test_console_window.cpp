@@ -212,7 +212,7 @@ void TestConsoleWindow::planNamesTheVectorPathsIndex()
     window->setVectorPath(static_cast<retrieval::RetrievalOptions::VectorPath>(path));
     QVERIFY(askAndWait(*window, test::kSeedMessage));
     const QStringList indexes = window->developerPane()->planTree()->indexNames();
-    QCOMPARE(indexes.contains(QStringLiteral("chunks_embedding_hnsw")), hnsw);
+    QCOMPARE(indexes.contains(QStringLiteral("chunks_m_m01_embedding_idx")), hnsw);
     QVERIFY(window->developerPane()->settings().contains(
         QStringLiteral("vector path = %1").arg(hnsw ? QStringLiteral("hnsw") : QStringLiteral("exact"))));
     window->setVectorPath(retrieval::RetrievalOptions::VectorPath::Auto);

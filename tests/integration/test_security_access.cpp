@@ -169,6 +169,39 @@ private slots:
         QVERIFY(column(alice.connection, "SELECT id FROM tickets").contains(QLatin1String("t3")));
     }
 
+    // The lexical leg's SECURITY DEFINER function applies the caller's own identity, whatever the
+    // arguments claim (migration 008).
+    void lexicalLegFunctionKeepsToTheCallersIdentity()
+    {
+        security::AgentSession b = bob();
+        db::PgConnection& c = b.connection;
+        const auto matches = [&c](const char* sql) {
+            QStringList sources;
+            const db::PgResult r = c.exec(sql);
+            for (int i = 0; i < r.rows(); ++i)
+                sources << r.text(i, "source_id");
+            return sources;
+        };
+        // Alice's tokens claimed by Bob: Bob's own tokens apply, so no d9 (password help) or t3.
+        const QStringList own = matches("SELECT * FROM app.lexical_leg('m01', 1, ARRAY['u1', 'role:staff'], "
+                                        "'password | reset | refund | order', 1000, 1000)");
+        QVERIFY(!own.isEmpty());
+        QVERIFY2(!own.contains(QLatin1String("d9")) && !own.contains(QLatin1String("t3")), qPrintable(own.join(',')));
+        // Another merchant, another agent's role, the owner's role, an unknown role: nothing.
+        QVERIFY(matches("SELECT * FROM app.lexical_leg('m02', 1, ARRAY['role:staff'], 'refund', 1000, 1000)").isEmpty());
+        for (const char* role : {"agent_u1", "agent_u9", "agent_console_agents", "nobody_at_all"})
+            QVERIFY2(matches(qPrintable(QStringLiteral("SELECT * FROM app.lexical_leg_for('%1', 'm01', 1, "
+                                                       "ARRAY['role:staff'], 'password | refund', 1000, 1000)").arg(role)))
+                         .isEmpty(), role);
+        const QString owner = test::TestDatabase::instance().connect().exec("SELECT current_user").text(0, 0);
+        QVERIFY(matches(qPrintable(QStringLiteral("SELECT * FROM app.lexical_leg_for('%1', 'm01', 1, "
+                                                  "ARRAY['role:staff'], 'password | refund', 1000, 1000)").arg(owner)))
+                    .isEmpty());
+        const QString plan = c.exec("SELECT app.explain_lexical_leg_for('agent_u1', 'm01', 1, ARRAY['role:staff'], "
+                                    "'password', 1000, 1000)::text").text(0, 0);
+        QVERIFY2(plan.contains(QLatin1String("\"Actual Rows\": 0")), qPrintable(plan));
+    }
+
     void carolSeesNothingOfAcme_data()
     {
         QTest::addColumn<QString>("table");
