@@ -1,4 +1,5 @@
--- The lexical leg runs inside a SECURITY DEFINER function, so it can use the tsvector GIN index.
+-- The lexical leg runs inside a SECURITY DEFINER function, so it can use the tsvector GIN index;
+-- its term statistics come from one too.
 --
 -- Under row-level security PostgreSQL evaluates the policy's quals before any of the query's own
 -- quals that are not leakproof, and so never makes such a qual an index condition. `@@`
@@ -86,7 +87,37 @@ BEGIN
 END
 $$;
 
+-- How common each term is in the merchant's chunks, from ANALYZE's lexeme statistics of its
+-- partition (no table read); NULL: rarer than anything tracked. pg_stats hides these from agents
+-- (row-level security), but the planner shows the same numbers in any EXPLAIN estimate, so one
+-- query here replaces one EXPLAIN per word. Terms are stemmed by the configuration search_tsv uses.
+CREATE FUNCTION app.term_frequencies_for(role_name name, merchant text, terms text[])
+RETURNS TABLE (term text, frequency real)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+BEGIN
+    IF app.lexical_leg_tokens(role_name, merchant, '{}') IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT u.term, (SELECT max(s.freqs[array_position(s.lexemes, l)])
+                    FROM unnest(tsvector_to_array(to_tsvector('english', u.term))) AS l)
+    FROM unnest(terms) WITH ORDINALITY AS u(term, ord)
+    LEFT JOIN (SELECT st.most_common_elems::text::text[] AS lexemes, st.most_common_elem_freqs AS freqs
+               FROM pg_stats st
+               WHERE st.schemaname = app.chunks_schema() AND st.tablename = app.chunk_partition_name(merchant)
+                 AND st.attname = 'search_tsv') AS s ON true
+    ORDER BY u.ord;
+END
+$$;
+
 -- What the Retriever calls: the caller's role goes in from the caller's side.
+CREATE FUNCTION app.term_frequencies(merchant text, terms text[])
+RETURNS TABLE (term text, frequency real)
+LANGUAGE sql STABLE
+AS $$ SELECT * FROM app.term_frequencies_for(current_user, merchant, terms) $$;
+
 CREATE FUNCTION app.lexical_leg(merchant text, version integer, tokens text[], query text, match_cap integer,
                                 row_limit integer)
 RETURNS TABLE (id bigint, source_type text, source_id text, chunk_index integer, heading_path text,
@@ -101,11 +132,13 @@ LANGUAGE sql VOLATILE
 AS $$ SELECT app.explain_lexical_leg_for(current_user, merchant, version, tokens, query, match_cap, row_limit) $$;
 
 REVOKE ALL ON FUNCTION app.lexical_leg_statement(), app.lexical_leg_tokens(name, text, text[]),
+    app.term_frequencies_for(name, text, text[]), app.term_frequencies(text, text[]),
     app.lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.explain_lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.lexical_leg(text, integer, text[], text, integer, integer),
     app.explain_lexical_leg(text, integer, text[], text, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app.lexical_leg_statement(), app.lexical_leg_tokens(name, text, text[]),
+    app.term_frequencies_for(name, text, text[]), app.term_frequencies(text, text[]),
     app.lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.explain_lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.lexical_leg(text, integer, text[], text, integer, integer),

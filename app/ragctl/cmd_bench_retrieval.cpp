@@ -169,10 +169,6 @@ int runBench(const QStringList& args)
     retrieval::Retriever retriever(conn, *embedder);
     agent::ContextPackBuilder packs(conn, *embedder);
 
-    // Warm the caches the way a running service would be.
-    for (int i = 0; i < std::min<int>(40, queryCount); ++i)
-        retriever.retrieve({asAgent(merchants[static_cast<size_t>(i) % merchants.size()].alice), queries[i], full});
-
     const auto timed = [](auto&& fn) {
         QElapsedTimer t;
         t.start();
@@ -184,26 +180,49 @@ int runBench(const QStringList& args)
         QString name;
         std::map<QString, Series> series;
         std::map<QString, Series> stages;  // full retrieval, per stage
+        std::vector<QList<qint64>> truth;  // per query
     };
-    std::vector<AgentRun> runs{{QStringLiteral("Alice-like (staff, all topics)"), {}, {}},
-                               {QStringLiteral("Bob-like (contractor, topic:refund)"), {}, {}}};
+    std::vector<AgentRun> runs{{QStringLiteral("Alice-like (staff, all topics)"), {}, {}, {}},
+                               {QStringLiteral("Bob-like (contractor, topic:refund)"), {}, {}, {}}};
     const int big = std::max(1, spec.bigMerchants);
+    // Half the queries go to the large tenants, half spread over the small ones.
+    const auto merchantFor = [&](int i) -> const bench::BenchMerchant& {
+        const size_t mi = (i % 2 == 0 || spec.merchants == spec.bigMerchants)
+            ? static_cast<size_t>((i / 2) % big) % merchants.size()
+            : static_cast<size_t>(spec.bigMerchants + (i / 2) % std::max(1, spec.merchants - spec.bigMerchants));
+        return merchants[mi];
+    };
+
+    // Pass 1, ground truth: exact scans read every authorised vector and push the graphs out of
+    // the caches, so they run apart from the timed passes.
+    for (size_t a = 0; a < runs.size(); ++a) {
+        Series& exact = runs[a].series["exact (ground truth)"];
+        for (int i = 0; i < queryCount; ++i) {
+            const bench::BenchMerchant& m = merchantFor(i);
+            const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
+            retrieval::RetrievalResult truth;
+            exact.add(timed([&] { truth = retriever.retrieve({agent, queries[i], truthOptions}); }));
+            runs[a].truth.push_back(ids(truth));
+            exact.recall(1.0);
+            exact.returned += runs[a].truth.back().size();
+        }
+    }
+
+    // Pass 2, warm-up the way a running service would be warm: every agent's first queries, untimed.
+    for (size_t a = 0; a < runs.size(); ++a)
+        for (int i = 0; i < std::min<int>(40, queryCount); ++i) {
+            const bench::BenchMerchant& m = merchantFor(i);
+            retriever.retrieve({asAgent(a == 0 ? m.alice : m.bob), queries[i], full});
+        }
+
+    // Pass 3, timed.
     for (size_t a = 0; a < runs.size(); ++a) {
         auto& s = runs[a].series;
         for (int i = 0; i < queryCount; ++i) {
-            // Half the queries go to the large tenants, half spread over the small ones.
-            const size_t mi = (i % 2 == 0 || spec.merchants == spec.bigMerchants)
-                ? static_cast<size_t>((i / 2) % big) % merchants.size()
-                : static_cast<size_t>(spec.bigMerchants + (i / 2) % std::max(1, spec.merchants - spec.bigMerchants));
-            const bench::BenchMerchant& m = merchants[mi];
+            const bench::BenchMerchant& m = merchantFor(i);
             const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
             const QString& q = queries[i];
-
-            retrieval::RetrievalResult truth;
-            s["exact (ground truth)"].add(timed([&] { truth = retriever.retrieve({agent, q, truthOptions}); }));
-            const QList<qint64> truthIds = ids(truth);
-            s["exact (ground truth)"].recall(1.0);
-            s["exact (ground truth)"].returned += truthIds.size();
+            const QList<qint64>& truthIds = runs[a].truth[static_cast<size_t>(i)];
 
             retrieval::RetrievalResult r;
             s["vector leg, auto path"].add(timed([&] { r = retriever.retrieve({agent, q, vectorOnly}); }));
@@ -246,25 +265,33 @@ int runBench(const QStringList& args)
             agent::ContextPack pack;
             s["context pack (k=3)"].add(timed([&] { pack = packs.build(agent, message, packOptions); }));
             s["context pack (k=3)"].returned += static_cast<qint64>(pack.chunks.size());
+        }
+    }
 
-            if (i < naiveCount) {
-                QList<qint64> naive;
-                qint64 leaked = 0;
-                conn.exec("RESET ROLE");  // the seed's scan: every row, no tenant or ACL filter
-                s["seed naive LIKE scan"].add(timed([&] {
-                    const db::PgResult rows = conn.exec(kNaiveLikeScan, db::PgParams().add(QStringLiteral("%%%1%%").arg(likeKeyword(q))));
-                    for (int row = 0; row < rows.rows() && naive.size() < 10; ++row) {
-                        naive << rows.integer(row, 0);
-                        const QStringList acl = rows.textArray(row, 2);
-                        const bool allowed = rows.text(row, 1) == m.id
-                            && std::any_of(acl.begin(), acl.end(), [&](const QString& t) { return agent.aclTokens.contains(t); });
-                        leaked += allowed ? 0 : 1;
-                    }
-                }));
-                s["seed naive LIKE scan"].recall(recallOf(naive, truthIds));
-                s["seed naive LIKE scan"].returned += naive.size();
-                s["seed naive LIKE scan"].leaked += leaked;
-            }
+    // Pass 4, the seed's naive scan: it reads the whole table, so it runs last.
+    for (size_t a = 0; a < runs.size(); ++a) {
+        auto& s = runs[a].series;
+        for (int i = 0; i < std::min(naiveCount, queryCount); ++i) {
+            const bench::BenchMerchant& m = merchantFor(i);
+            const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
+            const QString& q = queries[i];
+            const QList<qint64>& truthIds = runs[a].truth[static_cast<size_t>(i)];
+            QList<qint64> naive;
+            qint64 leaked = 0;
+            conn.exec("RESET ROLE");  // the seed's scan: every row, no tenant or ACL filter
+            s["seed naive LIKE scan"].add(timed([&] {
+                const db::PgResult rows = conn.exec(kNaiveLikeScan, db::PgParams().add(QStringLiteral("%%%1%%").arg(likeKeyword(q))));
+                for (int row = 0; row < rows.rows() && naive.size() < 10; ++row) {
+                    naive << rows.integer(row, 0);
+                    const QStringList acl = rows.textArray(row, 2);
+                    const bool allowed = rows.text(row, 1) == m.id
+                        && std::any_of(acl.begin(), acl.end(), [&](const QString& t) { return agent.aclTokens.contains(t); });
+                    leaked += allowed ? 0 : 1;
+                }
+            }));
+            s["seed naive LIKE scan"].recall(recallOf(naive, truthIds));
+            s["seed naive LIKE scan"].returned += naive.size();
+            s["seed naive LIKE scan"].leaked += leaked;
         }
     }
 

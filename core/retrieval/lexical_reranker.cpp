@@ -49,6 +49,14 @@ std::vector<double> LexicalReranker::score(const QString& query, const std::vect
     std::vector<double> scores;
     scores.reserve(candidates.size());
     std::vector<char> inBody(static_cast<size_t>(words)), inHeading(static_cast<size_t>(words));
+    // Candidates share most of their vocabulary: stem each distinct token once per call.
+    QHash<QString, int> tokenIds;
+    const auto wordId = [&](const QString& token) {
+        const auto found = tokenIds.constFind(token);
+        if (found != tokenIds.constEnd())
+            return found.value();
+        return tokenIds.insert(token, q.wordIds.value(stemWord(token), -1)).value();
+    };
     for (const RetrievedChunk& c : candidates) {
         std::fill(inBody.begin(), inBody.end(), 0);
         std::fill(inHeading.begin(), inHeading.end(), 0);
@@ -59,7 +67,7 @@ std::vector<double> LexicalReranker::score(const QString& query, const std::vect
         for (const QString& token : tokenize(c.text)) {
             if (q.identifiers.contains(token))
                 identifiersFound.insert(token);
-            const int id = q.wordIds.value(stemWord(token), -1);
+            const int id = wordId(token);
             if (id >= 0) {
                 inBody[static_cast<size_t>(id)] = 1;
                 if (previous >= 0) {
@@ -73,7 +81,7 @@ std::vector<double> LexicalReranker::score(const QString& query, const std::vect
         for (const QString& token : tokenize(c.headingPath + QLatin1Char(' ') + c.title)) {
             if (q.identifiers.contains(token))
                 identifiersFound.insert(token);
-            const int id = q.wordIds.value(stemWord(token), -1);
+            const int id = wordId(token);
             if (id >= 0)
                 inHeading[static_cast<size_t>(id)] = 1;
         }

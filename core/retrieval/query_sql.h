@@ -84,31 +84,9 @@ inline constexpr const char* kCountScope =
 
 namespace ac::retrieval::sql {
 
-// How common each query term is in the merchant's chunks ($2), from ANALYZE's lexeme statistics of
-// its partition (no table read): the term is stemmed by the same 'english' configuration; NULL
-// means rarer than anything tracked.
-inline constexpr const char* kTermFrequencies =
-    "SELECT u.term, (SELECT max(s.freqs[array_position(s.lexemes, l)]) "
-    "                FROM unnest(tsvector_to_array(to_tsvector('english', u.term))) AS l) AS frequency "
-    "FROM unnest($1::text[]) WITH ORDINALITY AS u(term, ord) "
-    "LEFT JOIN (SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS freqs "
-    "           FROM pg_stats WHERE schemaname = current_schema() AND tablename = app.chunk_partition_name($2) "
-    "           AND attname = 'search_tsv') AS s ON true "
-    "ORDER BY u.ord";
-
-} // namespace ac::retrieval::sql
-
-namespace ac::retrieval::sql {
-
-// Under row-level security pg_stats hides the table's statistics, so term frequency falls back to
-// the planner: estimated matches of one term over the estimated rows of the same scan without it
-// (the planner multiplies independent selectivities, so the ratio is the term's own, policies
-// included), both in the merchant's partition ($1). The cross join scales both estimates up by
-// 10^6 so the policies' selectivities do not round them to a handful of rows.
-inline constexpr const char* kEstimateTermMatches =
-    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000) "
-    "WHERE merchant_id = $1 AND search_tsv @@ to_tsquery('english', $2)";
-inline constexpr const char* kEstimateAllRows =
-    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks CROSS JOIN generate_series(1, 1000000) WHERE merchant_id = $1";
+// How common each query term ($2) is in the merchant's chunks ($1), from ANALYZE's lexeme
+// statistics of its partition (migration 008: a SECURITY DEFINER function, as pg_stats hides them
+// from agents); NULL means rarer than anything tracked.
+inline constexpr const char* kTermFrequencies = "SELECT term, frequency FROM app.term_frequencies($1, $2::text[])";
 
 } // namespace ac::retrieval::sql

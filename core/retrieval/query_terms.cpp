@@ -111,11 +111,4 @@ QueryTerms extractQueryTerms(const QString& text, int maxTerms)
     return terms;
 }
 
-QString orTsQuery(const QueryTerms& terms)
-{
-    QStringList parts = terms.identifiers;
-    parts += terms.words;
-    return parts.join(QLatin1String(" | "));
-}
-
 } // namespace ac::retrieval

@@ -18,10 +18,8 @@ QStringList tokenize(const QString& text);
 // A light, deterministic suffix stripper so "refunds" meets "refund"; both sides use it.
 QString stemWord(const QString& word);
 
+// Tokens hold only letters, digits and inner hyphens, so joined with " | " or " & " they form a
+// to_tsquery text that cannot carry other operators; the server stems each term.
 QueryTerms extractQueryTerms(const QString& text, int maxTerms = 32);
-
-// An OR of the terms in to_tsquery syntax ("refund | arrive | 4821"); the server stems each term.
-// Tokens hold only letters, digits and inner hyphens, so the value cannot carry tsquery operators.
-QString orTsQuery(const QueryTerms& terms);
 
 } // namespace ac::retrieval

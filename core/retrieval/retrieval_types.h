@@ -42,6 +42,7 @@ struct RetrievalOptions {
     int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)
     double maxTermFrequency = 0.05; // lexical leg drops terms in more chunks than this (while rarer remain)
     int lexicalMatchCap = 500;     // lexical leg ranks at most this many matching rows
+    int lexicalRowBudget = 20000;  // lexical leg never searches a term expected in more rows than this
 };
 
 struct RetrievalRequest {

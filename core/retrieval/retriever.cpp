@@ -51,6 +51,8 @@ void validate(const RetrievalRequest& request)
         throw RetrievalError(QStringLiteral("the RRF k must not be negative"));
     if (o.maxScanTuples < 1)
         throw RetrievalError(QStringLiteral("max_scan_tuples must be positive"));
+    if (o.lexicalRowBudget < 1)
+        throw RetrievalError(QStringLiteral("the lexical row budget must be positive"));
 }
 
 QString iterativeScanName(const VectorLegSettings& s)
@@ -187,8 +189,15 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 
     std::vector<RetrievedChunk> lexicalHits;
     if (wantLexical) {
-        const LexicalQuery lexical = planLexicalQuery(conn_, scope.merchantId, extractQueryTerms(request.query), o.maxTermFrequency);
+        LexicalBudget budget;
+        budget.maxFrequency = o.maxTermFrequency;
+        budget.maxRows = o.lexicalRowBudget;
+        budget.rows = static_cast<double>(estimates.table);
+        const LexicalQuery lexical = planLexicalQuery(conn_, scope.merchantId, extractQueryTerms(request.query), budget);
         d.lexicalQuery = lexical.tsQuery;
+        if (!lexical.unaffordable.isEmpty())
+            d.notes << QStringLiteral("lexical leg left out terms expected in more than %1 rows: %2")
+                           .arg(o.lexicalRowBudget).arg(lexical.unaffordable.join(QLatin1String(", ")));
         if (!lexical.dropped.isEmpty())
             d.notes << QStringLiteral("lexical leg left out common terms: %1").arg(lexical.dropped.join(QLatin1String(", ")));
         if (d.lexicalQuery.isEmpty()) {
@@ -196,11 +205,11 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         } else {
             ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));
             lexicalHits = runLexicalLeg(conn_, ran.back());
-            if (static_cast<int>(lexicalHits.size()) < o.k && (!lexical.dropped.isEmpty() || lexical.conjunctive)) {
-                // The rarer terms alone (or every common term at once) found too little: search any
-                // term after all (still capped).
-                d.lexicalQuery = orTsQuery(extractQueryTerms(request.query));
-                d.notes << QStringLiteral("lexical leg widened to every term");
+            if (static_cast<int>(lexicalHits.size()) < o.k && !lexical.widened.isEmpty()) {
+                // The rarer terms alone (or every common term at once) found too little: search
+                // any affordable term after all (still capped).
+                d.lexicalQuery = lexical.widened;
+                d.notes << QStringLiteral("lexical leg widened to %1 terms").arg(lexical.widened.count(QLatin1Char('|')) + 1);
                 ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));
                 ran.back().leg = QStringLiteral("lexical_widened");
                 lexicalHits = runLexicalLeg(conn_, ran.back());
@@ -247,6 +256,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         {QStringLiteral("exact_scan_threshold"), o.exactScanThreshold},
         {QStringLiteral("max_term_frequency"), o.maxTermFrequency},
         {QStringLiteral("lexical_match_cap"), o.lexicalMatchCap},
+        {QStringLiteral("lexical_row_budget"), o.lexicalRowBudget},
         {QStringLiteral("corpus_version"), corpus->version},
         {QStringLiteral("embedding_model"), corpus->model},
     };

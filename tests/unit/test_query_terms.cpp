@@ -53,7 +53,6 @@ private slots:
         QCOMPARE(t.words, (QStringList{"ordered", "blue", "widget", "tuesday", "refund", "arrived", "order"}));
         QVERIFY(t.phrases.contains("blue widget"));
         QVERIFY(!t.phrases.contains("tuesday refund"));  // a stop word sits between them
-        QCOMPARE(orTsQuery(t), QStringLiteral("4821 | ordered | blue | widget | tuesday | refund | arrived | order"));
     }
 
     void capsTermCount()
@@ -66,7 +65,8 @@ private slots:
 
     void onlyStopWordsGiveEmptyQuery()
     {
-        QCOMPARE(orTsQuery(extractQueryTerms(QStringLiteral("where is it?"))), QString());
+        const QueryTerms t = extractQueryTerms(QStringLiteral("where is it?"));
+        QVERIFY(t.words.isEmpty() && t.identifiers.isEmpty());
     }
 };
 
