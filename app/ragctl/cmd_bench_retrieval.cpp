@@ -225,6 +225,21 @@ int runBench(const QStringList& args)
             const QList<qint64>& truthIds = runs[a].truth[static_cast<size_t>(i)];
 
             retrieval::RetrievalResult r;
+            // The product's two calls first, on a query nothing has run yet; the leg series after
+            // them repeat the same query, so they measure the leg without first-touch page reads.
+            s["full retrieval (hybrid + rerank, k=10)"].add(timed([&] { r = retriever.retrieve({agent, q, full}); }));
+            s["full retrieval (hybrid + rerank, k=10)"].paths[r.diagnostics.vectorPath]++;
+            s["full retrieval (hybrid + rerank, k=10)"].returned += static_cast<qint64>(r.chunks.size());
+            for (const retrieval::StageTiming& t : r.diagnostics.timings)
+                runs[a].stages[t.stage].add(t.ms);
+
+            const QString message = bench::makeCustomerMessage(m, rng);
+            retrieval::RetrievalOptions packOptions = full;
+            packOptions.k = 3;
+            agent::ContextPack pack;
+            s["context pack (k=3)"].add(timed([&] { pack = packs.build(agent, message, packOptions); }));
+            s["context pack (k=3)"].returned += static_cast<qint64>(pack.chunks.size());
+
             s["vector leg, auto path"].add(timed([&] { r = retriever.retrieve({agent, q, vectorOnly}); }));
             s["vector leg, auto path"].recall(recallOf(ids(r), truthIds));
             s["vector leg, auto path"].paths[r.diagnostics.vectorPath]++;
@@ -253,18 +268,6 @@ int runBench(const QStringList& args)
             s["seed query, HNSW without iterative scan"].recall(recallOf(seedIds, truthIds));
             s["seed query, HNSW without iterative scan"].returned += seedIds.size();
 
-            s["full retrieval (hybrid + rerank, k=10)"].add(timed([&] { r = retriever.retrieve({agent, q, full}); }));
-            s["full retrieval (hybrid + rerank, k=10)"].paths[r.diagnostics.vectorPath]++;
-            s["full retrieval (hybrid + rerank, k=10)"].returned += static_cast<qint64>(r.chunks.size());
-            for (const retrieval::StageTiming& t : r.diagnostics.timings)
-                runs[a].stages[t.stage].add(t.ms);
-
-            const QString message = bench::makeCustomerMessage(m, rng);
-            retrieval::RetrievalOptions packOptions = full;
-            packOptions.k = 3;
-            agent::ContextPack pack;
-            s["context pack (k=3)"].add(timed([&] { pack = packs.build(agent, message, packOptions); }));
-            s["context pack (k=3)"].returned += static_cast<qint64>(pack.chunks.size());
         }
     }
 

@@ -21,10 +21,11 @@ struct PathDecision {
     QString reason;
 };
 
-// One tuple visited by a filtered HNSW scan (graph hops, neighbour distances, heap check) costs
-// about as much as this many rows of an exact scan (detoast + one distance); measured on the
-// benchmark corpus, see BENCHMARKS.md.
-inline constexpr double kHnswVisitCostInExactRows = 40.0;
+// One unit of ef_search (graph hops and neighbour distances in the merchant's own graph) costs
+// about as much as this many rows of an exact scan (detoast + one distance): at 1M chunks, HNSW
+// with ef_search 100 in a 300,000-row partition took ~6 ms, an exact scan ~7 us per row (see
+// BENCHMARKS.md). With one graph for all merchants (before migration 007) a filtered visit cost ~40.
+inline constexpr double kHnswVisitCostInExactRows = 8.0;
 
 // Exact when the authorised set is small (a scan is cheap and always complete), when the filter is
 // so selective that HNSW would visit more than its tuple budget to find `limit` rows, or when those
