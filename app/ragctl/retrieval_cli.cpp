@@ -39,7 +39,7 @@ void addRetrievalOptions(QCommandLineParser& parser, int defaultK)
         {QStringLiteral("no-iterative-scan"), QStringLiteral("Turn pgvector's iterative index scan off.")},
         {QStringLiteral("max-scan-tuples"), QStringLiteral("hnsw.max_scan_tuples."), QStringLiteral("n"), QStringLiteral("20000")},
         {QStringLiteral("exact-threshold"), QStringLiteral("Auto path: exact scan up to this many authorised rows."),
-         QStringLiteral("n"), QStringLiteral("1000")},
+         QStringLiteral("n"), QString::number(retrieval::RetrievalOptions{}.exactScanThreshold)},
         {QStringLiteral("no-rerank"), QStringLiteral("Skip the rerank stage.")},
         {QStringLiteral("rrf-k"), QStringLiteral("Reciprocal Rank Fusion k."), QStringLiteral("n"), QStringLiteral("60")},
         {QStringLiteral("vector-weight"), QStringLiteral("RRF weight of the vector leg."), QStringLiteral("w"), QStringLiteral("1")},
