@@ -4,7 +4,9 @@
 -- visited, so HNSW either lost rows or gave way to an exact scan), and a query that names the
 -- merchant, or runs under the agent policy, touches one partition (see docs/ARCHITECTURE.md).
 --
--- Partitions follow merchants: inserting a merchant creates its partition, deleting one drops it.
+-- Partitions follow merchants: inserting a merchant creates its partition (without blocking
+-- retrieval), deleting one drops it (an offboarding step: that takes an exclusive lock on chunks
+-- until the deleting transaction commits).
 --
 -- The agent policies on acl-carrying tables call arrayoverlap(acl, tokens) instead of the &&
 -- operator: same check, same cost per row, but no index can take it. With the operator the
@@ -25,13 +27,19 @@ CREATE FUNCTION app.chunks_schema() RETURNS text
 LANGUAGE sql STABLE
 AS $$ SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = 'chunks'::regclass $$;
 
+-- CREATE TABLE ... PARTITION OF would hold an ACCESS EXCLUSIVE lock on chunks until the merchant's
+-- transaction commits, stalling every retrieval meanwhile; a separate table attached afterwards
+-- needs only SHARE UPDATE EXCLUSIVE, which readers and writers do not wait for. The indexes come
+-- from the parent as the empty table is attached.
 CREATE FUNCTION app.ensure_chunk_partition(merchant text) RETURNS void
 LANGUAGE plpgsql
 AS $$
 BEGIN
     IF to_regclass(format('%I.%I', app.chunks_schema(), app.chunk_partition_name(merchant))) IS NULL THEN
-        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.chunks FOR VALUES IN (%L)',
-                       app.chunks_schema(), app.chunk_partition_name(merchant), app.chunks_schema(), merchant);
+        EXECUTE format('CREATE TABLE %I.%I (LIKE %I.chunks INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)',
+                       app.chunks_schema(), app.chunk_partition_name(merchant), app.chunks_schema());
+        EXECUTE format('ALTER TABLE %I.chunks ATTACH PARTITION %I.%I FOR VALUES IN (%L)',
+                       app.chunks_schema(), app.chunks_schema(), app.chunk_partition_name(merchant), merchant);
     END IF;
 END
 $$;

@@ -100,6 +100,35 @@ private slots:
         QCOMPARE(row.rows(), 1);
         QVERIFY2(row.text(0, 0).contains(definitionPart), qPrintable(row.text(0, 0)));
     }
+
+    // Each merchant gets its own partition of chunks, with every index of the parent, created
+    // without blocking readers of chunks and dropped with the merchant (migration 007).
+    void merchantPartitionLifecycle()
+    {
+        db::PgConnection writer = test::TestDatabase::instance().connect();
+        db::PgConnection reader = test::TestDatabase::instance().connect();
+        const QString merchant = QStringLiteral("Weird Co/42");  // not a plain identifier: a hashed name
+        writer.exec("BEGIN");
+        writer.exec("INSERT INTO merchants (id, name, plan) VALUES ($1, 'Weird Co', 'pro')", db::PgParams().add(merchant));
+        reader.exec("SET lock_timeout = '2s'");
+        QVERIFY(reader.exec("SELECT count(*) FROM chunks").integer(0, 0) >= 0);  // not blocked by the open transaction
+        writer.exec("COMMIT");
+
+        const QString partition = writer.exec("SELECT app.chunk_partition_name($1)", db::PgParams().add(merchant)).text(0, 0);
+        QVERIFY2(partition.startsWith(QLatin1String("chunks_h_")), qPrintable(partition));
+        QCOMPARE(writer.exec("SELECT count(*) FROM pg_inherits WHERE inhparent = 'chunks'::regclass "
+                             "AND inhrelid = to_regclass($1)", db::PgParams().add(partition)).integer(0, 0), qint64(1));
+        const db::PgResult indexes = writer.exec(
+            "SELECT count(*) FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid "
+            "WHERE x.indrelid = to_regclass($1) AND i.inhparent IN ('chunks_embedding_hnsw'::regclass, "
+            "'chunks_search_gin'::regclass, 'chunks_acl_gin'::regclass, 'chunks_metadata_gin'::regclass, "
+            "'chunks_merchant_idx'::regclass, 'chunks_pkey'::regclass, 'chunks_source_key'::regclass)",
+            db::PgParams().add(partition));
+        QCOMPARE(indexes.integer(0, 0), qint64(7));
+
+        writer.exec("DELETE FROM merchants WHERE id = $1", db::PgParams().add(merchant));
+        QVERIFY(writer.exec("SELECT to_regclass($1) IS NULL", db::PgParams().add(partition)).boolean(0, 0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMigrations)
