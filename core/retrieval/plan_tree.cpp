@@ -1,6 +1,7 @@
 #include "retrieval/plan_tree.h"
 
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <stdexcept>
@@ -13,11 +14,26 @@ qint64 integer(const QJsonObject& o, const char* key) { return static_cast<qint6
 double number(const QJsonObject& o, const char* key) { return o.value(QLatin1String(key)).toDouble(); }
 QString string(const QJsonObject& o, const char* key) { return o.value(QLatin1String(key)).toString(); }
 
+// A query embedding appears in conditions as a literal of thousands of characters; the detail
+// line names its size instead (the raw plan keeps it whole).
+QString abbreviateVectors(QString text)
+{
+    static const QRegularExpression literal(QStringLiteral("'\\[([^\\]']{60,})\\]'::(vector|halfvec)"));
+    QRegularExpressionMatch m;
+    qsizetype from = 0;
+    while ((m = literal.match(text, from)).hasMatch()) {
+        const QString shortened = QStringLiteral("'[%1 values]'::%2").arg(m.captured(1).count(QLatin1Char(',')) + 1).arg(m.captured(2));
+        text.replace(m.capturedStart(), m.capturedLength(), shortened);
+        from = m.capturedStart() + shortened.size();
+    }
+    return text;
+}
+
 QString nodeDetail(const QJsonObject& o)
 {
     QStringList parts;
     for (const char* key : {"Index Cond", "Recheck Cond", "Filter", "Order By", "Hash Cond", "Join Filter"}) {
-        const QString value = string(o, key);
+        const QString value = abbreviateVectors(string(o, key));
         if (!value.isEmpty())
             parts << QStringLiteral("%1: %2").arg(QLatin1String(key), value);
     }
@@ -25,7 +41,7 @@ QString nodeDetail(const QJsonObject& o)
     if (!sortKey.isEmpty()) {
         QStringList keys;
         for (const QJsonValue& k : sortKey)
-            keys << k.toString();
+            keys << abbreviateVectors(k.toString());
         parts << QStringLiteral("Sort Key: %1").arg(keys.join(QLatin1String(", ")));
     }
     return parts.join(QLatin1String("; "));

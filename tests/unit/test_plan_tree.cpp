@@ -110,6 +110,19 @@ private slots:
         QVERIFY(text.contains("removed by filter=321"));
         QVERIFY(text.endsWith("WARNING: example"));
     }
+
+    void abbreviatesQueryVectors()
+    {
+        QStringList values;
+        for (int i = 0; i < 1536; ++i)
+            values << (i % 7 == 0 ? QStringLiteral("0.0757") : QStringLiteral("0"));
+        const QString literal = QStringLiteral("'[%1]'::vector").arg(values.join(QLatin1Char(',')));
+        QJsonObject node{{"Node Type", "Sort"},
+                         {"Sort Key", QJsonArray{QStringLiteral("(c.embedding <=> %1)").arg(literal)}},
+                         {"Filter", QStringLiteral("(acl && '{u3}'::text[])")}};
+        const PlanNode n = parsePlanNode(node);
+        QCOMPARE(n.detail, QStringLiteral("Filter: (acl && '{u3}'::text[]); Sort Key: (c.embedding <=> '[1536 values]'::vector)"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestPlanTree)
