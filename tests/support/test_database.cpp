@@ -6,6 +6,9 @@
 
 #include <QCoreApplication>
 
+#include <cstdlib>
+#include <exception>
+
 namespace ac::test {
 
 namespace {
@@ -16,6 +19,24 @@ void destroyInstance()
     delete g_instance;
     g_instance = nullptr;
 }
+
+// An exception escaping a test (QtTest rethrows those from initTestCase) ends in std::terminate,
+// which runs no destructors: stop the throwaway cluster first so it does not outlive the test.
+std::terminate_handler g_previousTerminate = nullptr;
+[[noreturn]] void stopClusterAndTerminate()
+{
+    static bool once = false;
+    if (!once) {
+        once = true;
+        try {
+            destroyInstance();
+        } catch (...) {
+        }
+    }
+    if (g_previousTerminate)
+        g_previousTerminate();
+    std::abort();
+}
 } // namespace
 
 TestDatabase& TestDatabase::instance()
@@ -23,6 +44,7 @@ TestDatabase& TestDatabase::instance()
     if (g_instance == nullptr) {
         g_instance = new TestDatabase();
         qAddPostRoutine(&destroyInstance);
+        g_previousTerminate = std::set_terminate(&stopClusterAndTerminate);
     }
     return *g_instance;
 }
