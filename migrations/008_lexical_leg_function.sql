@@ -29,7 +29,7 @@ RETURN 'SELECT m.* FROM ('
     || 'LIMIT $6';
 
 -- The caller's ACL tokens as the server sees them; NULL when the caller gets nothing.
-CREATE FUNCTION app.lexical_leg_tokens(role_name name, merchant text, tokens text[]) RETURNS text[]
+CREATE FUNCTION app.leg_tokens(role_name name, merchant text, tokens text[]) RETURNS text[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
@@ -57,7 +57,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
-    allowed text[] := app.lexical_leg_tokens(role_name, merchant, tokens);
+    allowed text[] := app.leg_tokens(role_name, merchant, tokens);
 BEGIN
     IF allowed IS NULL THEN
         RETURN;
@@ -77,7 +77,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
-    allowed text[] := app.lexical_leg_tokens(role_name, merchant, tokens);
+    allowed text[] := app.leg_tokens(role_name, merchant, tokens);
     plan json;
 BEGIN
     EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ' || app.lexical_leg_statement()
@@ -97,7 +97,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
 BEGIN
-    IF app.lexical_leg_tokens(role_name, merchant, '{}') IS NULL THEN
+    IF app.leg_tokens(role_name, merchant, '{}') IS NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
@@ -131,13 +131,13 @@ RETURNS json
 LANGUAGE sql VOLATILE
 AS $$ SELECT app.explain_lexical_leg_for(current_user, merchant, version, tokens, query, match_cap, row_limit) $$;
 
-REVOKE ALL ON FUNCTION app.lexical_leg_statement(), app.lexical_leg_tokens(name, text, text[]),
+REVOKE ALL ON FUNCTION app.lexical_leg_statement(), app.leg_tokens(name, text, text[]),
     app.term_frequencies_for(name, text, text[]), app.term_frequencies(text, text[]),
     app.lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.explain_lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.lexical_leg(text, integer, text[], text, integer, integer),
     app.explain_lexical_leg(text, integer, text[], text, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.lexical_leg_statement(), app.lexical_leg_tokens(name, text, text[]),
+GRANT EXECUTE ON FUNCTION app.lexical_leg_statement(), app.leg_tokens(name, text, text[]),
     app.term_frequencies_for(name, text, text[]), app.term_frequencies(text, text[]),
     app.lexical_leg_for(name, text, integer, text[], text, integer, integer),
     app.explain_lexical_leg_for(name, text, integer, text[], text, integer, integer),

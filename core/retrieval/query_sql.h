@@ -41,6 +41,22 @@ inline constexpr const char* kVectorLeg =
     "ORDER BY c.embedding <=> $5::vector "
     "LIMIT $4";
 
+// The same, in the ACL graph of token $6 (migration 009): the constant `acl @> ARRAY[$6]` lets the
+// planner use the partial HNSW index built for that token.
+inline constexpr const char* kVectorLegAclGraph =
+    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
+    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
+    "c.embedding <=> $5::vector AS distance "
+    "FROM chunks c "
+    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] AND c.acl @> ARRAY[$6::text] "
+    "ORDER BY c.embedding <=> $5::vector "
+    "LIMIT $4";
+
+// The agent's tokens whose ACL graphs together hold every row it may read; empty: search the
+// merchant's graph. $1 merchant, $2 version, $3 tokens.
+inline constexpr const char* kAclGraphs = "SELECT app.acl_graphs($1, $2, $3::text[])";
+inline constexpr const char* kAclGraphName = "SELECT app.acl_graph_name($1, $2)";
+
 // $5 is an OR of query terms in to_tsquery syntax; $6 caps how many matches are ranked (the
 // statement stops after that many and sorts only those). The statement itself lives in migration
 // 008 (app.lexical_leg_statement): it runs in a SECURITY DEFINER function that applies the

@@ -1,5 +1,6 @@
 #include "retrieval/retriever.h"
 
+#include "retrieval/acl_graphs.h"
 #include "retrieval/lexical_leg.h"
 #include "retrieval/lexical_terms.h"
 #include "retrieval/live_corpus.h"
@@ -160,10 +161,26 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         const PathDecision decision = chooseVectorPath(decisionInput, o, limit);
         vs.exact = decision.exact;
         d.notes << decision.reason;
-        ran.push_back(vectorLegQuery(scope, queryVector, vs));
-        vectorHits = runVectorLeg(conn_, ran.back());
-        d.vectorPath = vs.exact ? QStringLiteral("exact") : QStringLiteral("hnsw");
         d.iterativeScan = iterativeScanName(vs);
+        // An agent who reads part of the tenant searches its tokens' ACL graphs where they hold
+        // everything it may read: no filter for the query to correlate with. (The partition's size
+        // comes from pg_class, which row-level security does not shrink to the agent's rows.)
+        const QStringList graphs = !vs.exact && decisionInput.authorised < decisionInput.table
+            ? aclGraphsFor(conn_, scope) : QStringList();
+        if (!graphs.isEmpty()) {
+            std::vector<std::vector<RetrievedChunk>> legs;
+            for (const QString& token : graphs) {
+                ran.push_back(aclGraphLegQuery(scope, queryVector, vs, token));
+                legs.push_back(runVectorLeg(conn_, ran.back()));
+            }
+            vectorHits = mergeByDistance(std::move(legs), limit);
+            d.vectorPath = QStringLiteral("hnsw-acl");
+            d.notes << QStringLiteral("searched the ACL graphs of %1 instead of the merchant's graph").arg(graphs.join(QLatin1String(", ")));
+        } else {
+            ran.push_back(vectorLegQuery(scope, queryVector, vs));
+            vectorHits = runVectorLeg(conn_, ran.back());
+            d.vectorPath = vs.exact ? QStringLiteral("exact") : QStringLiteral("hnsw");
+        }
 
         if (static_cast<int>(vectorHits.size()) < limit) {
             const db::PgResult count = conn_.exec(
@@ -284,6 +301,11 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
             }
             if (q.leg == QLatin1String("vector_widened"))
                 expect.seqScanExpected = true;
+            if (q.leg.startsWith(QLatin1String("vector_acl:"))) {
+                expect.expectHnsw = true;
+                expect.hnswIndex = conn_.exec(sql::kAclGraphName, db::PgParams().add(scope.merchantId)
+                                                                   .add(q.leg.section(QLatin1Char(':'), 1))).text(0, 0);
+            }
             plan.warnings = planWarnings(plan, expect);
             raw.insert(q.leg, plan.raw);
             result.plans.push_back(std::move(plan));

@@ -2,6 +2,8 @@
 
 #include "retrieval/query_sql.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace ac::retrieval {
@@ -28,6 +30,40 @@ LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding,
         q.settings.emplace_back(QStringLiteral("hnsw.max_scan_tuples"), QString::number(s.maxScanTuples));
     }
     return q;
+}
+
+LegQuery aclGraphLegQuery(const LegScope& scope, std::span<const float> embedding, const VectorLegSettings& settings,
+                          const QString& token)
+{
+    VectorLegSettings hnsw = settings;
+    hnsw.exact = false;
+    LegQuery q = vectorLegQuery(scope, embedding, hnsw);
+    q.leg = QStringLiteral("vector_acl:%1").arg(token);
+    q.sql = sql::kVectorLegAclGraph;
+    q.params.add(token);
+    return q;
+}
+
+std::vector<RetrievedChunk> mergeByDistance(std::vector<std::vector<RetrievedChunk>> legs, int limit)
+{
+    std::vector<RetrievedChunk> all;
+    for (auto& leg : legs)
+        for (RetrievedChunk& c : leg)
+            all.push_back(std::move(c));
+    std::stable_sort(all.begin(), all.end(), [](const RetrievedChunk& a, const RetrievedChunk& b) {
+        return a.scores.vectorSimilarity.value_or(-2) > b.scores.vectorSimilarity.value_or(-2);
+    });
+    std::vector<RetrievedChunk> out;
+    QSet<qint64> seen;
+    for (RetrievedChunk& c : all) {
+        if (static_cast<int>(out.size()) >= limit)
+            break;
+        if (!seen.contains(c.chunkId)) {
+            seen.insert(c.chunkId);
+            out.push_back(std::move(c));
+        }
+    }
+    return out;
 }
 
 std::vector<RetrievedChunk> runVectorLeg(db::PgConnection& conn, const LegQuery& query)

@@ -20,6 +20,13 @@ struct VectorLegSettings {
 // are ordered by true distance.
 LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding, const VectorLegSettings& settings);
 
+// The HNSW leg in the ACL graph of one token (migration 009), same settings.
+LegQuery aclGraphLegQuery(const LegScope& scope, std::span<const float> embedding, const VectorLegSettings& settings,
+                          const QString& token);
+
+// Several legs' rows as one candidate list: each chunk once, nearest first, at most `limit`.
+std::vector<RetrievedChunk> mergeByDistance(std::vector<std::vector<RetrievedChunk>> legs, int limit);
+
 // Runs it; similarity = 1 - cosine distance, and rows are re-sorted by it (a relaxed-order scan may
 // hand them over slightly out of order).
 std::vector<RetrievedChunk> runVectorLeg(db::PgConnection& conn, const LegQuery& query);

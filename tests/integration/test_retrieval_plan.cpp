@@ -133,6 +133,42 @@ private slots:
         QCOMPARE(found, 10);
     }
 
+    // A contractor whose tokens' ACL graphs hold everything it may read searches those graphs
+    // (migration 009), under row-level security, and still gets only its rows; an agent who reads
+    // the whole tenant, or one with rows outside the graphs, keeps the merchant's graph.
+    void aclGraphsServeContractors()
+    {
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        const QString index = owner.exec("SELECT app.create_acl_graph('m01', 'topic:refund')").text(0, 0);
+        RetrievalOptions options;
+        options.vectorPath = RetrievalOptions::VectorPath::Hnsw;
+        options.mode = retrieval::Mode::Vector;
+        options.k = 5;
+
+        security::becomeAgent(*conn_, QStringLiteral("u3"));
+        const auto bob = explain(QStringLiteral("u3"), QStringLiteral("password reset"), options);
+        const QString forged = conn_->exec("SELECT app.acl_graphs_for('agent_u1', 'm01', 1, ARRAY['role:staff'])::text").text(0, 0);
+        conn_->exec("RESET ROLE");
+        security::becomeAgent(*conn_, QStringLiteral("u1"));
+        const auto alice = explain(QStringLiteral("u1"), QStringLiteral("password reset"), options);
+        conn_->exec("RESET ROLE");
+        owner.exec(QStringLiteral("DROP INDEX %1").arg(index));
+
+        QCOMPARE(bob.diagnostics.vectorPath, QStringLiteral("hnsw-acl"));
+        QCOMPARE(int(bob.chunks.size()), 5);
+        for (const auto& c : bob.chunks) {
+            QVERIFY2(c.sourceId != QLatin1String("d9") && c.sourceId != QLatin1String("t3"), qPrintable(c.sourceId));
+            QVERIFY(c.acl.contains(QStringLiteral("topic:refund")));
+        }
+        const auto* graph = plan(bob, "vector_acl:topic:refund");
+        QVERIFY(graph);
+        QVERIFY2(retrieval::indexesUsed(graph->root).contains(index), qPrintable(retrieval::indexesUsed(graph->root).join(',')));
+        for (const QString& w : graph->warnings)
+            QVERIFY2(!w.startsWith("HNSW unused"), qPrintable(w));
+        QCOMPARE(forged, QStringLiteral("{}"));  // another agent's graphs are nobody else's business
+        QCOMPARE(alice.diagnostics.vectorPath, QStringLiteral("hnsw"));
+    }
+
     void hnswPathUsesTheGraph()
     {
         RetrievalOptions options;

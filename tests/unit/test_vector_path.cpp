@@ -1,4 +1,6 @@
 #include "retrieval/lexical_terms.h"
+#include "retrieval/acl_graphs.h"
+#include "retrieval/vector_leg.h"
 #include "retrieval/vector_path.h"
 
 #include <QTest>
@@ -43,6 +45,32 @@ private slots:
         const PathDecision d = chooseVectorPath({authorised, authorised, table}, options, limit);
         QVERIFY2(d.exact == exact, qPrintable(d.reason));
         QVERIFY(!d.reason.isEmpty());
+    }
+
+    void choosesAclGraphTokens()
+    {
+        // 300,000 rows: staff everywhere (no use), refund 13%, one contractor's own id 12 rows.
+        const std::vector<AclTokenRows> rows{{"role:staff", 300000}, {"topic:refund", 39000}, {"topic:billing", 4000},
+                                             {"u3", 12}};
+        QCOMPARE(chooseAclGraphTokens(rows, 300000, 5000, 0.5), QStringList{"topic:refund"});
+        QCOMPARE(chooseAclGraphTokens(rows, 300000, 1000, 0.5), (QStringList{"topic:refund", "topic:billing"}));
+        QVERIFY(chooseAclGraphTokens(rows, 0, 1, 1.0).isEmpty());
+    }
+
+    void mergesGraphLegsByDistance()
+    {
+        const auto chunk = [](qint64 id, double similarity) {
+            RetrievedChunk c;
+            c.chunkId = id;
+            c.scores.vectorSimilarity = similarity;
+            return c;
+        };
+        // Chunk 2 carries both tokens, so both graphs return it: once, at its place.
+        const auto merged = mergeByDistance({{chunk(1, 0.9), chunk(2, 0.7), chunk(3, 0.2)}, {chunk(4, 0.8), chunk(2, 0.7)}}, 3);
+        QCOMPARE(merged.size(), size_t(3));
+        QCOMPARE(merged[0].chunkId, qint64(1));
+        QCOMPARE(merged[1].chunkId, qint64(4));
+        QCOMPARE(merged[2].chunkId, qint64(2));
     }
 
     void choosesLexicalTerms_data()

@@ -1,0 +1,55 @@
+#include "retrieval/acl_graphs.h"
+
+#include "retrieval/query_sql.h"
+
+namespace ac::retrieval {
+
+namespace {
+
+constexpr const char* kTokenRows =
+    "SELECT t.token, count(*) AS rows, max(v.total) AS total "
+    "FROM corpus_versions cv "
+    "CROSS JOIN LATERAL (SELECT count(*) AS total FROM chunks c "
+    "                    WHERE c.merchant_id = cv.merchant_id AND c.corpus_version = cv.version) AS v "
+    "JOIN chunks c ON c.merchant_id = cv.merchant_id AND c.corpus_version = cv.version "
+    "CROSS JOIN LATERAL unnest(c.acl) AS t(token) "
+    "WHERE cv.merchant_id = $1 AND cv.state = 'live' "
+    "GROUP BY t.token ORDER BY rows DESC, t.token";
+constexpr const char* kCreateAclGraph = "SELECT app.create_acl_graph($1, $2)";
+
+} // namespace
+
+QStringList aclGraphsFor(db::PgConnection& conn, const LegScope& scope)
+{
+    const db::PgResult r = conn.exec(sql::kAclGraphs, db::PgParams().add(scope.merchantId).add(scope.corpusVersion)
+                                                        .addTextArray(scope.aclTokens));
+    return r.empty() || r.isNull(0, 0) ? QStringList() : r.textArray(0, 0);
+}
+
+std::vector<AclTokenRows> aclTokenRows(db::PgConnection& conn, const QString& merchantId, qint64& total)
+{
+    const db::PgResult r = conn.exec(kTokenRows, db::PgParams().add(merchantId));
+    std::vector<AclTokenRows> out;
+    total = 0;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back({r.text(i, "token"), r.integer(i, "rows")});
+        total = r.integer(i, "total");
+    }
+    return out;
+}
+
+QStringList chooseAclGraphTokens(const std::vector<AclTokenRows>& rows, qint64 total, qint64 minRows, double maxShare)
+{
+    QStringList tokens;
+    for (const AclTokenRows& r : rows)
+        if (r.rows >= minRows && total > 0 && static_cast<double>(r.rows) / static_cast<double>(total) <= maxShare)
+            tokens << r.token;
+    return tokens;
+}
+
+QString createAclGraph(db::PgConnection& conn, const QString& merchantId, const QString& token)
+{
+    return conn.exec(kCreateAclGraph, db::PgParams().add(merchantId).add(token)).text(0, 0);
+}
+
+} // namespace ac::retrieval
