@@ -36,6 +36,7 @@ DECLARE
     allowed text[] := app.leg_tokens(role_name, merchant, tokens);
     graphs text[];
     rest text[];
+    uncovered boolean;
 BEGIN
     IF allowed IS NULL THEN
         RETURN '{}';
@@ -46,12 +47,15 @@ BEGIN
         RETURN '{}';
     END IF;
     SELECT coalesce(array_agg(t), '{}') INTO rest FROM unnest(allowed) AS t WHERE NOT t = ANY (graphs);
-    IF cardinality(rest) > 0 AND EXISTS (
-        SELECT 1 FROM public.chunks c
-        WHERE c.merchant_id = merchant AND c.corpus_version = version AND c.acl && rest AND NOT c.acl && graphs) THEN
-        RETURN '{}';
+    IF cardinality(rest) = 0 THEN
+        RETURN graphs;
     END IF;
-    RETURN graphs;
+    -- EXECUTE plans with the values: one partition, and the acl GIN index for the rarely used
+    -- tokens (a cached generic plan scanned every partition: 0.8 s at 1M chunks).
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM public.chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2 '
+            'AND c.acl && $3 AND NOT c.acl && $4)'
+        INTO uncovered USING merchant, version, rest, graphs;
+    RETURN CASE WHEN uncovered THEN '{}'::text[] ELSE graphs END;
 END
 $$;
 
