@@ -5,10 +5,12 @@
 -- about anything else), a filtered scan of the tenant's graph walks through thousands of other
 -- rows and gives up, and the exact fallback reads every authorised vector (see BENCHMARKS.md).
 
--- Fits PostgreSQL's 63-byte identifiers for every partition name app.chunk_partition_name makes.
+-- Readable prefix, unique suffix (merchant and token both hashed, so two long merchant ids that
+-- share the prefix still get different names); fits PostgreSQL's 63-byte identifiers.
 CREATE FUNCTION app.acl_graph_name(merchant text, token text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
-RETURN left(app.chunk_partition_name(merchant), 40) || '_acl_' || left(md5(token), 12);
+RETURN left(app.chunk_partition_name(merchant), 40) || '_acl_'
+       || left(md5(length(merchant)::text || ':' || merchant || token), 16);
 
 -- Owner only. The token goes into the predicate as a literal, as the planner matches a partial
 -- index only against a constant in the query.
