@@ -57,6 +57,27 @@ private slots:
         QVERIFY2(again.out.contains("4 chunks: 0 written, 4 unchanged, 0 deleted, 0 embedded"), qPrintable(again.out));
     }
 
+    // ACL graphs: the dry run lists the tenant's tokens and builds nothing; a named token is built
+    // once (a second run finds it) as a partial HNSW index on the merchant's partition.
+    void aclGraphsCommand()
+    {
+        QVERIFY(ragctl({"load", "--merchant", "mc1", dir_.filePath("docs")}).exitCode == 0);
+        const Run dry = ragctl({"acl-graphs", "--merchant", "mc1", "--dry-run"});
+        QVERIFY2(dry.exitCode == 0, qPrintable(dry.err));
+        QVERIFY2(dry.out.contains("graphs to build for mc1: none"), qPrintable(dry.out));  // too few rows for any
+        const Run build = ragctl({"acl-graphs", "--merchant", "mc1", "--token", "topic:refund"});
+        QVERIFY2(build.exitCode == 0, qPrintable(build.err));
+        db::PgConnection conn = test::TestDatabase::instance().connect();
+        const db::PgResult index = conn.exec(
+            "SELECT pg_get_indexdef(to_regclass(app.acl_graph_name('mc1', 'topic:refund')))");
+        QVERIFY2(index.text(0, 0).contains("USING hnsw") && index.text(0, 0).contains("topic:refund"),
+                 qPrintable(index.text(0, 0)));
+        QVERIFY(ragctl({"acl-graphs", "--merchant", "mc1", "--token", "topic:refund"}).exitCode == 0);
+        const Run missing = ragctl({"acl-graphs"});
+        QVERIFY(missing.exitCode != 0 && missing.err.contains("--merchant"));
+        conn.exec(QStringLiteral("DROP INDEX %1").arg(conn.exec("SELECT app.acl_graph_name('mc1', 'topic:refund')").text(0, 0)));
+    }
+
     void aclOptionReplacesFrontMatter()
     {
         const Run r = ragctl({"load", "--merchant", "mc1", "--acl", "role:staff,topic:refund", dir_.filePath("docs/a.md")});
