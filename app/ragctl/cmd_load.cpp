@@ -1,12 +1,10 @@
 #include "cli_support.h"
 #include "command_registry.h"
-#include "ingest/bulk_loader.h"
 #include "ingest/prepared_source.h"
 #include "ingest/source_parsers.h"
 #include "ingest_cli.h"
 
 #include <QDirIterator>
-#include <QElapsedTimer>
 #include <QFileInfo>
 
 namespace ac::cli {
@@ -54,19 +52,7 @@ int runLoad(const QStringList& args)
         d.acl = applyAclOptions(parser, d.acl);
         sources.push_back(ingest::prepareDocument(d, ingest::ChunkerOptions{}));
     }
-    const int documents = static_cast<int>(sources.size());
-
-    bootstrap::PreparedDatabase prepared = openDatabase(parser);
-    db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
-    auto embedder = ingest::makeEmbedder(embedderConfig(parser));
-    ingest::BulkLoader loader(conn, *embedder, {}, batch);
-    ProgressBar bar;
-    loader.setProgress([&](const ingest::LoadProgress& p) { bar(p); });
-    QElapsedTimer timer;
-    timer.start();
-    const ingest::IngestResult result = loader.load(merchant, std::move(sources));
-    bar.finish();
-    printResult(result, documents, QStringLiteral("documents"), timer.nsecsElapsed() / 1e9);
+    bulkLoad(parser, merchant, std::move(sources), {}, batch, QStringLiteral("documents"));
     return 0;
 }
 

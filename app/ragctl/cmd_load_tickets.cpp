@@ -1,11 +1,8 @@
 #include "cli_support.h"
 #include "command_registry.h"
-#include "ingest/bulk_loader.h"
 #include "ingest/prepared_source.h"
 #include "ingest/source_parsers.h"
 #include "ingest_cli.h"
-
-#include <QElapsedTimer>
 
 namespace ac::cli {
 namespace {
@@ -44,19 +41,9 @@ int runLoadTickets(const QStringList& args)
         sources.push_back(ingest::prepareTicket(t, ingest::ChunkerOptions{}));
     }
 
-    bootstrap::PreparedDatabase prepared = openDatabase(parser);
-    db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
-    auto embedder = ingest::makeEmbedder(embedderConfig(parser));
     ingest::WriteOptions options;
     options.createMissingCustomers = parser.isSet(QStringLiteral("create-customers"));
-    ingest::BulkLoader loader(conn, *embedder, options, batch);
-    ProgressBar bar;
-    loader.setProgress([&](const ingest::LoadProgress& p) { bar(p); });
-    QElapsedTimer timer;
-    timer.start();
-    const ingest::IngestResult result = loader.load(merchant, std::move(sources));
-    bar.finish();
-    printResult(result, static_cast<int>(tickets.size()), QStringLiteral("tickets"), timer.nsecsElapsed() / 1e9);
+    bulkLoad(parser, merchant, std::move(sources), options, batch, QStringLiteral("tickets"));
     return 0;
 }
 

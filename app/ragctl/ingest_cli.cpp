@@ -1,6 +1,9 @@
 #include "ingest_cli.h"
 
 #include "cli_support.h"
+#include "ingest/bulk_loader.h"
+
+#include <QElapsedTimer>
 
 #include <cmath>
 
@@ -118,6 +121,23 @@ void printResult(const ingest::IngestResult& result, int sources, const QString&
           << result.chunksUnchanged << " unchanged, " << result.chunksDeleted << " deleted, " << result.chunksEmbedded
           << " embedded) into corpus version " << result.corpusVersion << " in " << QString::number(seconds, 'f', 2)
           << " s" << Qt::endl;
+}
+
+void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::vector<ingest::PreparedSource> sources,
+              const ingest::WriteOptions& options, int batch, const QString& noun)
+{
+    const int count = static_cast<int>(sources.size());
+    bootstrap::PreparedDatabase prepared = openDatabase(parser);
+    db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
+    auto embedder = ingest::makeEmbedder(embedderConfig(parser));
+    ingest::BulkLoader loader(conn, *embedder, options, batch);
+    ProgressBar bar;
+    loader.setProgress([&](const ingest::LoadProgress& p) { bar(p); });
+    QElapsedTimer timer;
+    timer.start();
+    const ingest::IngestResult result = loader.load(merchant, std::move(sources));
+    bar.finish();
+    printResult(result, count, noun, timer.nsecsElapsed() / 1e9);
 }
 
 } // namespace ac::cli

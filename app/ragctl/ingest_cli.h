@@ -3,6 +3,8 @@
 #include "ingest/embedder_factory.h"
 #include "ingest/ingestor.h"
 #include "ingest/load_progress.h"
+#include "ingest/prepared_source.h"
+#include "ingest/source_writer.h"
 
 #include <QCommandLineParser>
 
@@ -31,5 +33,10 @@ private:
 };
 
 void printResult(const ingest::IngestResult& result, int sources, const QString& noun, double seconds);
+
+// The loading commands' common end: open the database, bulk-load the sources with a progress bar,
+// print the result ("loaded N <noun> ...").
+void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::vector<ingest::PreparedSource> sources,
+              const ingest::WriteOptions& options, int batch, const QString& noun);
 
 } // namespace ac::cli
