@@ -1,5 +1,6 @@
 #include "cli_support.h"
 #include "command_registry.h"
+#include "ingest_cli.h"
 #include "retrieval/acl_graphs.h"
 
 #include <QElapsedTimer>
@@ -26,14 +27,13 @@ int runAclGraphs(const QStringList& args)
     parseOrThrow(parser, args, QStringLiteral(
         "Build ACL-scoped HNSW graphs (partial indexes) on a merchant's partition, for agents who may read only "
         "part of a large tenant. Retrieval uses them when an agent's tokens' graphs hold every row it may read."));
-    const QString merchant = parser.value(QStringLiteral("merchant"));
-    if (merchant.isEmpty())
-        throw UsageError(QStringLiteral("--merchant is required"));
+    const QString merchant = requiredMerchant(parser);
     const int minRows = intOption(parser, QStringLiteral("min-rows"), 1, 1000000000);
     const int maxShare = intOption(parser, QStringLiteral("max-share"), 1, 100);
 
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
+    retrieval::requireMerchantPartition(conn, merchant);
     qint64 total = 0;
     const std::vector<retrieval::AclTokenRows> rows = retrieval::aclTokenRows(conn, merchant, total);
     for (const retrieval::AclTokenRows& r : rows)

@@ -1,6 +1,7 @@
 #include "retrieval/acl_graphs.h"
 
 #include "retrieval/query_sql.h"
+#include "retrieval/retriever.h"
 
 namespace ac::retrieval {
 
@@ -16,6 +17,7 @@ constexpr const char* kTokenRows =
     "WHERE cv.merchant_id = $1 AND cv.state = 'live' "
     "GROUP BY t.token ORDER BY rows DESC, t.token";
 constexpr const char* kCreateAclGraph = "SELECT app.create_acl_graph($1, $2)";
+constexpr const char* kMerchantPartition = "SELECT to_regclass(format('%I.%I', app.chunks_schema(), app.chunk_partition_name($1)))";
 
 } // namespace
 
@@ -47,8 +49,17 @@ QStringList chooseAclGraphTokens(const std::vector<AclTokenRows>& rows, qint64 t
     return tokens;
 }
 
+void requireMerchantPartition(db::PgConnection& conn, const QString& merchantId)
+{
+    if (conn.exec(kMerchantPartition, db::PgParams().add(merchantId)).isNull(0, 0))
+        throw RetrievalError(QStringLiteral("unknown merchant %1 (it has no chunks partition)").arg(merchantId));
+}
+
 QString createAclGraph(db::PgConnection& conn, const QString& merchantId, const QString& token)
 {
+    if (token.trimmed().isEmpty())
+        throw RetrievalError(QStringLiteral("an ACL token must not be empty"));
+    requireMerchantPartition(conn, merchantId);
     return conn.exec(kCreateAclGraph, db::PgParams().add(merchantId).add(token)).text(0, 0);
 }
 

@@ -28,7 +28,11 @@ std::vector<AclTokenRows> aclTokenRows(db::PgConnection& conn, const QString& me
 // the merchant's graph is as good).
 QStringList chooseAclGraphTokens(const std::vector<AclTokenRows>& rows, qint64 total, qint64 minRows, double maxShare);
 
-// Builds the graph (if missing) and returns its index name. Owner only; takes as long as an HNSW
+// Throws RetrievalError when the merchant has no partition (no such merchant).
+void requireMerchantPartition(db::PgConnection& conn, const QString& merchantId);
+
+// Builds the graph (if missing) and returns its index name; RetrievalError for an empty token or
+// an unknown merchant. Owner only; takes as long as an HNSW
 // build over the token's rows.
 QString createAclGraph(db::PgConnection& conn, const QString& merchantId, const QString& token);
 

@@ -75,6 +75,10 @@ private slots:
         QVERIFY(ragctl({"acl-graphs", "--merchant", "mc1", "--token", "topic:refund"}).exitCode == 0);
         const Run missing = ragctl({"acl-graphs"});
         QVERIFY(missing.exitCode != 0 && missing.err.contains("--merchant"));
+        const Run unknown = ragctl({"acl-graphs", "--merchant", "nosuch", "--token", "topic:refund"});
+        QVERIFY2(unknown.exitCode != 0 && unknown.err.contains("unknown merchant nosuch"), qPrintable(unknown.err));
+        const Run empty = ragctl({"acl-graphs", "--merchant", "mc1", "--token", " "});
+        QVERIFY2(empty.exitCode != 0 && empty.err.contains("must not be empty"), qPrintable(empty.err));
         conn.exec(QStringLiteral("DROP INDEX %1").arg(conn.exec("SELECT app.acl_graph_name('mc1', 'topic:refund')").text(0, 0)));
     }
 
