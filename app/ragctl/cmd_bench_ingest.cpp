@@ -58,7 +58,7 @@ int runBenchIngest(const QStringList& args)
         out() << "bulk / row-by-row: " << QString::number(r.bulk.chunksPerSec() / r.rowByRow->chunksPerSec(), 'f', 2)
               << "x\n";
     if (r.indexSeconds)
-        out() << "HNSW build (m=16, ef_construction=64, maintenance_work_mem=1GB): "
+        out() << "HNSW build (app.chunk_graph_definition(), maintenance_work_mem=1GB): "
               << QString::number(*r.indexSeconds, 'f', 1) << " s, index " << r.indexSize << '\n';
     out().flush();
     return 0;

@@ -51,9 +51,9 @@ constexpr const char* kRowChunk =
     "VALUES ($1, 1, 'document', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
     "ON CONFLICT ON CONSTRAINT chunks_source_key DO UPDATE SET chunk_text = EXCLUDED.chunk_text, "
     " embedding = EXCLUDED.embedding, metadata = EXCLUDED.metadata, acl = EXCLUDED.acl";
-constexpr const char* kCreateHnsw =
-    "CREATE INDEX chunks_embedding_hnsw ON ac_bench.chunks USING hnsw (embedding vector_cosine_ops) "
-    "WITH (m = 16, ef_construction = 64)";
+// The production graph's definition (migration 010), on the scratch table.
+constexpr const char* kGraphDefinition = "SELECT app.chunk_graph_definition()";
+constexpr const char* kCreateHnswOn = "CREATE INDEX chunks_embedding_hnsw ON ac_bench.chunks ";
 constexpr const char* kIndexSize = "SELECT pg_size_pretty(pg_relation_size('ac_bench.chunks_embedding_hnsw'))";
 
 std::vector<PreparedSource> generate(const IngestBenchOptions& options, int& documents, qint64& chunks)
@@ -129,6 +129,7 @@ PathTiming bulk(db::PgConnection& conn, const std::vector<PreparedSource>& sourc
 double buildIndex(db::PgConnection& conn, const QString& conninfo, const ProgressFn& progress)
 {
     conn.exec("SET maintenance_work_mem = '1GB'");
+    const QByteArray createIndex = QByteArray(kCreateHnswOn) + conn.exec(kGraphDefinition).text(0, 0).toUtf8();
     std::atomic<bool> finished{false};
     const int pid = conn.backendPid();
     std::thread watcher([&] {
@@ -153,7 +154,7 @@ double buildIndex(db::PgConnection& conn, const QString& conninfo, const Progres
     QElapsedTimer timer;
     timer.start();
     try {
-        conn.exec(kCreateHnsw);
+        conn.exec(createIndex.constData());
     } catch (...) {
         finished = true;
         watcher.join();

@@ -64,7 +64,7 @@ std::vector<double> LexicalReranker::score(const QString& query, const std::vect
         QSet<quint64> pairsFound;
 
         int previous = -1;
-        for (const QString& token : tokenize(c.text)) {
+        forEachToken(c.text, [&](const QString& token) {
             if (q.identifiers.contains(token))
                 identifiersFound.insert(token);
             const int id = wordId(token);
@@ -77,14 +77,14 @@ std::vector<double> LexicalReranker::score(const QString& query, const std::vect
                 }
             }
             previous = id;
-        }
-        for (const QString& token : tokenize(c.headingPath + QLatin1Char(' ') + c.title)) {
+        });
+        forEachToken(c.headingPath + QLatin1Char(' ') + c.title, [&](const QString& token) {
             if (q.identifiers.contains(token))
                 identifiersFound.insert(token);
             const int id = wordId(token);
             if (id >= 0)
                 inHeading[static_cast<size_t>(id)] = 1;
-        }
+        });
 
         double coverage = 0.0;
         for (qsizetype i = 0; i < words; ++i)

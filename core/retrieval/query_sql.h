@@ -30,27 +30,27 @@ inline constexpr const char* kCountAuthorised =
     "SELECT count(*) FROM (SELECT 1 FROM chunks c "
     "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] LIMIT $4) AS authorised";
 
-// $5 is the query embedding. The same statement serves the HNSW and the exact path: the settings
-// applied before it decide which access path the planner may use.
-inline constexpr const char* kVectorLeg =
-    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
-    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
-    "c.embedding <=> $5::vector AS distance "
-    "FROM chunks c "
+// $5 is the query embedding. The graphs index `embedding::halfvec(1536)` (migration 010), so the
+// graph path orders by that half-precision distance (the expression its index is built on) and
+// reports the full-precision one, by which the leg then ranks its rows. The exact path orders by
+// the full-precision distance. Which access path the planner may use is set before each runs.
+#define AC_VECTOR_LEG_COLUMNS \
+    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, " \
+    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, " \
+    "c.embedding <=> $5::vector AS distance " \
+    "FROM chunks c " \
     "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
-    "ORDER BY c.embedding <=> $5::vector "
-    "LIMIT $4";
+#define AC_GRAPH_ORDER "ORDER BY c.embedding::halfvec(1536) <=> $5::halfvec(1536) LIMIT $4"
 
-// The same, in the ACL graph of token $6 (migration 009): the constant `acl @> ARRAY[$6]` lets the
-// planner use the partial HNSW index built for that token.
-inline constexpr const char* kVectorLegAclGraph =
-    "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, "
-    "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, "
-    "c.embedding <=> $5::vector AS distance "
-    "FROM chunks c "
-    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] AND c.acl @> ARRAY[$6::text] "
-    "ORDER BY c.embedding <=> $5::vector "
-    "LIMIT $4";
+inline constexpr const char* kVectorLegGraph = AC_VECTOR_LEG_COLUMNS AC_GRAPH_ORDER;
+inline constexpr const char* kVectorLegExact = AC_VECTOR_LEG_COLUMNS "ORDER BY c.embedding <=> $5::vector LIMIT $4";
+
+// The graph path in the ACL graph of token $6 (migration 009): the constant `acl @> ARRAY[$6]`
+// lets the planner use the partial HNSW index built for that token.
+inline constexpr const char* kVectorLegAclGraph = AC_VECTOR_LEG_COLUMNS "AND c.acl @> ARRAY[$6::text] " AC_GRAPH_ORDER;
+
+#undef AC_GRAPH_ORDER
+#undef AC_VECTOR_LEG_COLUMNS
 
 // The agent's tokens whose ACL graphs together hold every row it may read; empty: search the
 // merchant's graph. $1 merchant, $2 version, $3 tokens.

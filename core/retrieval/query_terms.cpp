@@ -47,23 +47,7 @@ bool hasDigit(const QString& token)
 QStringList tokenize(const QString& text)
 {
     QStringList tokens;
-    QString current;
-    const auto flush = [&] {
-        while (current.endsWith(QLatin1Char('-')))
-            current.chop(1);
-        if (!current.isEmpty())
-            tokens << current;
-        current.clear();
-    };
-    for (QChar c : text) {
-        if (c.isLetterOrNumber())
-            current += c.toLower();
-        else if (c == QLatin1Char('-') && !current.isEmpty() && !current.endsWith(QLatin1Char('-')))
-            current += c;
-        else
-            flush();
-    }
-    flush();
+    forEachToken(text, [&tokens](const QString& token) { tokens << token; });
     return tokens;
 }
 

@@ -12,7 +12,7 @@ LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding,
 {
     LegQuery q;
     q.leg = QStringLiteral("vector");
-    q.sql = sql::kVectorLeg;
+    q.sql = s.exact ? sql::kVectorLegExact : sql::kVectorLegGraph;
     q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(s.limit).addVector(embedding);
     const auto on = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
     q.settings = {

@@ -88,7 +88,7 @@ private slots:
         QTest::newRow("gin_acl") << QStringLiteral("chunks_acl_gin") << QStringLiteral("gin (acl)");
         QTest::newRow("gin_tsvector") << QStringLiteral("chunks_search_gin") << QStringLiteral("gin (search_tsv)");
         QTest::newRow("hnsw_cosine") << QStringLiteral("chunks_embedding_hnsw")
-                                     << QStringLiteral("hnsw (embedding vector_cosine_ops)");
+                                     << QStringLiteral("hnsw (((embedding)::halfvec(1536)) halfvec_cosine_ops)");
     }
     void retrievalIndexesExist()
     {
@@ -125,6 +125,12 @@ private slots:
             "'chunks_merchant_idx'::regclass, 'chunks_pkey'::regclass, 'chunks_source_key'::regclass)",
             db::PgParams().add(partition));
         QCOMPARE(indexes.integer(0, 0), qint64(7));
+        // Its graph has the name plans show and indexes half-precision copies (migration 010).
+        const db::PgResult graph = writer.exec(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = app.chunk_graph_name($1) AND tablename = $2",
+            db::PgParams().add(merchant).add(partition));
+        QCOMPARE(graph.rows(), 1);
+        QVERIFY2(graph.text(0, 0).contains(QLatin1String("halfvec_cosine_ops")), qPrintable(graph.text(0, 0)));
 
         writer.exec("DELETE FROM merchants WHERE id = $1", db::PgParams().add(merchant));
         QVERIFY(writer.exec("SELECT to_regclass($1) IS NULL", db::PgParams().add(partition)).boolean(0, 0));

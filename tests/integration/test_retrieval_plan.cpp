@@ -74,7 +74,7 @@ private slots:
 
         const auto* vector = plan(result, "vector");
         QVERIFY(vector);
-        QCOMPARE(vector->sql, QString::fromUtf8(retrieval::sql::kVectorLeg));
+        QCOMPARE(vector->sql, QString::fromUtf8(retrieval::sql::kVectorLegExact));
         QCOMPARE(result.diagnostics.vectorPath, QStringLiteral("exact"));  // a tiny tenant
         // Only the merchant's own partition is read (by a scan or an index, the planner's choice).
         const QStringList relations = relationsScanned(vector->root);

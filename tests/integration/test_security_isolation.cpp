@@ -200,7 +200,7 @@ private slots:
         }
 
         db::PgConnection owner = test::TestDatabase::instance().connect();
-        owner.exec("DROP INDEX IF EXISTS chunks_embedding_hnsw");  // built once after the load, faster
+        owner.exec("SELECT app.drop_chunk_graphs()");  // built once after the load, faster
         db::Transaction tx(owner);
         owner.exec(kInsertMerchants, db::PgParams().addTextArray(merchants));
         owner.exec(kInsertCorpus, db::PgParams().addTextArray(merchants).add(spec.provider).add(spec.model).add(spec.dims).add(spec.version));
@@ -214,8 +214,7 @@ private slots:
         for (const Agent& agent : agents_)
             security::provisionAgentRole(owner, agent.id, agent.password);
         tx.commit();
-        owner.exec("CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_cosine_ops) "
-                   "WITH (m = 16, ef_construction = 64)");
+        owner.exec("SELECT app.create_chunk_graphs()");
         owner.exec("ANALYZE");
 
         const db::PgResult all = owner.exec("SELECT id, merchant_id, acl FROM chunks");
@@ -312,7 +311,7 @@ private slots:
                 c.exec("BEGIN");
                 c.exec("SET LOCAL hnsw.iterative_scan = relaxed_order");
                 const QStringList got = ids(c.exec(
-                    "SELECT id FROM chunks ORDER BY embedding <=> (SELECT embedding FROM chunks LIMIT 1) LIMIT $1",
+                    "SELECT id FROM chunks ORDER BY embedding::halfvec(1536) <=> (SELECT embedding::halfvec(1536) FROM chunks LIMIT 1) LIMIT $1",
                     db::PgParams().add(k)));
                 c.exec("COMMIT");
                 count(QStringLiteral("sql:vector unfiltered"), agent, chunks_, got);
@@ -321,7 +320,7 @@ private slots:
             case 3: {  // explicit filters naming another merchant and every token
                 const QStringList got = ids(c.exec(
                     "SELECT id FROM chunks WHERE merchant_id = $1 AND acl && $2::text[] "
-                    "ORDER BY embedding <=> (SELECT embedding FROM chunks LIMIT 1) LIMIT $3",
+                    "ORDER BY embedding::halfvec(1536) <=> (SELECT embedding::halfvec(1536) FROM chunks LIMIT 1) LIMIT $3",
                     db::PgParams().add(other.merchant).addTextArray(other.tokens + kTokens).add(k)));
                 count(QStringLiteral("sql:vector forged filter"), agent, chunks_, got);
                 break;
@@ -400,8 +399,8 @@ private slots:
                      {"hnsw.ef_search", "40"}, {"hnsw.iterative_scan", iterative}, {"hnsw.max_scan_tuples", "20000"}})
                 c.exec("SELECT set_config($1, $2, true)", db::PgParams().add(name).add(value));
             const QString sql = QStringLiteral("%1SELECT id FROM chunks WHERE merchant_id = $1 AND corpus_version = 1 "
-                                               "AND acl && $2::text[] ORDER BY embedding <=> "
-                                               "(SELECT embedding FROM chunks WHERE merchant_id = $1 LIMIT 1) LIMIT $3")
+                                               "AND acl && $2::text[] ORDER BY embedding::halfvec(1536) <=> "
+                                               "(SELECT embedding::halfvec(1536) FROM chunks WHERE merchant_id = $1 LIMIT 1) LIMIT $3")
                                     .arg(explain ? QStringLiteral("EXPLAIN (COSTS OFF) ") : QString());
             const db::PgResult r = c.exec(sql, db::PgParams().add(agent.merchant).addTextArray(agent.tokens).add(k));
             c.exec("COMMIT");
