@@ -101,19 +101,22 @@ $$;
 REVOKE ALL ON FUNCTION app.chunk_graph_definition(), app.chunk_graph_name(text), app.create_chunk_graph(text),
     app.drop_chunk_graphs(), app.create_chunk_graphs() FROM PUBLIC;
 
--- Rebuild: the tenants' graphs, then the ACL graphs that existed (found by their names).
+-- Rebuild: the tenants' graphs, then the ACL graphs that existed (found by their names; listed
+-- first, as an index cannot be built on a table this session is still reading).
 DO $$
 DECLARE
-    r record;
+    merchants_ text[];
+    tokens text[];
 BEGIN
     PERFORM app.drop_chunk_graphs();
     PERFORM app.create_chunk_graphs();
-    FOR r IN SELECT m.id AS merchant, t.token
-             FROM merchants m
-             CROSS JOIN LATERAL (SELECT DISTINCT unnest(c.acl) AS token FROM chunks c WHERE c.merchant_id = m.id) t
-             WHERE to_regclass(format('%I.%I', app.chunks_schema(), app.acl_graph_name(m.id, t.token))) IS NOT NULL LOOP
-        EXECUTE format('DROP INDEX %I.%I', app.chunks_schema(), app.acl_graph_name(r.merchant, r.token));
-        PERFORM app.create_acl_graph(r.merchant, r.token);
+    SELECT coalesce(array_agg(m.id), '{}'), coalesce(array_agg(t.token), '{}') INTO merchants_, tokens
+    FROM merchants m
+    CROSS JOIN LATERAL (SELECT DISTINCT unnest(c.acl) AS token FROM chunks c WHERE c.merchant_id = m.id) t
+    WHERE to_regclass(format('%I.%I', app.chunks_schema(), app.acl_graph_name(m.id, t.token))) IS NOT NULL;
+    FOR i IN 1 .. cardinality(merchants_) LOOP
+        EXECUTE format('DROP INDEX %I.%I', app.chunks_schema(), app.acl_graph_name(merchants_[i], tokens[i]));
+        PERFORM app.create_acl_graph(merchants_[i], tokens[i]);
     END LOOP;
 END
 $$;

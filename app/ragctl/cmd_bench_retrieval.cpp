@@ -90,7 +90,7 @@ int runBench(const QStringList& args)
         {QStringLiteral("big-share"), QStringLiteral("Share of chunks the large tenants hold (percent)."), QStringLiteral("pct"), QStringLiteral("60")},
         {QStringLiteral("queries"), QStringLiteral("Timed queries per agent kind."), QStringLiteral("n"), QStringLiteral("200")},
         {QStringLiteral("naive-queries"), QStringLiteral("Queries for the naive LIKE scan (slow)."), QStringLiteral("n"), QStringLiteral("20")},
-        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search for the retrieval runs."), QStringLiteral("n"), QStringLiteral("400")},
+        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search for the retrieval runs."), QStringLiteral("n"), QString::number(retrieval::RetrievalOptions{}.efSearch)},
         {QStringLiteral("exact-threshold"), QStringLiteral("Auto path: exact scan up to this many authorised rows."), QStringLiteral("n"), QString::number(retrieval::RetrievalOptions{}.exactScanThreshold)},
         {QStringLiteral("load-only"), QStringLiteral("Load the corpus and build the index, then stop.")},
     });

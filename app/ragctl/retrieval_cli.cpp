@@ -28,20 +28,21 @@ double doubleOption(const QCommandLineParser& parser, const QString& name, doubl
 void addRetrievalOptions(QCommandLineParser& parser, int defaultK)
 {
     parser.addPositionalArgument(QStringLiteral("text"), QStringLiteral("The query or message (\"-\": read stdin)."));
+    const retrieval::RetrievalOptions defaults;
     parser.addOptions({
         {QStringLiteral("agent"), QStringLiteral("Agent id, e.g. u1 (required)."), QStringLiteral("id")},
         {QStringLiteral("merchant"), QStringLiteral("Merchant id; must be the agent's."), QStringLiteral("id")},
         {QStringLiteral("k"), QStringLiteral("Results to return."), QStringLiteral("n"), QString::number(defaultK)},
         {QStringLiteral("mode"), QStringLiteral("vector | lexical | hybrid."), QStringLiteral("mode"), QStringLiteral("hybrid")},
-        {QStringLiteral("candidates"), QStringLiteral("Candidates per leg before fusion."), QStringLiteral("n"), QStringLiteral("50")},
-        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search."), QStringLiteral("n"), QStringLiteral("400")},
+        {QStringLiteral("candidates"), QStringLiteral("Candidates per leg before fusion."), QStringLiteral("n"), QString::number(defaults.candidates)},
+        {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search."), QStringLiteral("n"), QString::number(defaults.efSearch)},
         {QStringLiteral("path"), QStringLiteral("Vector path: auto | hnsw | exact."), QStringLiteral("path"), QStringLiteral("auto")},
         {QStringLiteral("no-iterative-scan"), QStringLiteral("Turn pgvector's iterative index scan off.")},
-        {QStringLiteral("max-scan-tuples"), QStringLiteral("hnsw.max_scan_tuples."), QStringLiteral("n"), QStringLiteral("20000")},
+        {QStringLiteral("max-scan-tuples"), QStringLiteral("hnsw.max_scan_tuples."), QStringLiteral("n"), QString::number(defaults.maxScanTuples)},
         {QStringLiteral("exact-threshold"), QStringLiteral("Auto path: exact scan up to this many authorised rows."),
-         QStringLiteral("n"), QString::number(retrieval::RetrievalOptions{}.exactScanThreshold)},
+         QStringLiteral("n"), QString::number(defaults.exactScanThreshold)},
         {QStringLiteral("no-rerank"), QStringLiteral("Skip the rerank stage.")},
-        {QStringLiteral("rrf-k"), QStringLiteral("Reciprocal Rank Fusion k."), QStringLiteral("n"), QStringLiteral("60")},
+        {QStringLiteral("rrf-k"), QStringLiteral("Reciprocal Rank Fusion k."), QStringLiteral("n"), QString::number(defaults.rrfK)},
         {QStringLiteral("vector-weight"), QStringLiteral("RRF weight of the vector leg."), QStringLiteral("w"), QStringLiteral("1")},
         {QStringLiteral("lexical-weight"), QStringLiteral("RRF weight of the lexical leg."), QStringLiteral("w"), QStringLiteral("1")},
         {QStringLiteral("reranker-url"), QStringLiteral("Cohere/Jina/TEI-compatible /rerank endpoint (key: "

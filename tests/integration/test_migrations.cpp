@@ -72,6 +72,39 @@ private slots:
         QVERIFY(conn.exec("SELECT count(*) FROM schema_migrations WHERE version = 9999").integer(0, 0) == 0);
     }
 
+    // Migration 010 rebuilds the graphs of a populated database: each tenant's graph under its
+    // name, and the ACL graphs that existed, all on halfvec.
+    void halfvecMigrationRebuildsExistingGraphs()
+    {
+        db::PgConnection conn = freshDatabase(QStringLiteral("migrate_graphs"));
+        std::vector<db::Migration> upTo9, all = db::Migrator::embedded();
+        std::copy_if(all.begin(), all.end(), std::back_inserter(upTo9), [](const db::Migration& m) { return m.version <= 9; });
+        db::Migrator(conn).apply(upTo9);
+        conn.exec("INSERT INTO merchants (id, name, plan) VALUES ('gm1', 'Graph Co', 'pro')");
+        conn.exec("INSERT INTO corpus_versions (merchant_id, version, state, embedding_provider, embedding_model, "
+                  "embedding_dims, chunker_version) VALUES ('gm1', 1, 'live', 'hash', 'm', 1536, 'c')");
+        conn.exec("INSERT INTO support_documents (id, merchant_id, title, full_text, acl, content_hash) "
+                  "VALUES ('gd1', 'gm1', 'Refunds', 'refund text', '{topic:refund}', 'h')");
+        conn.exec("INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, chunk_text, "
+                  "  heading_path, citation, content_hash, token_count, acl, embedding, embedding_model, chunker_version) "
+                  "SELECT 'gm1', 1, 'document', 'gd1', i, 'refund text ' || i, 'Refunds', '[Refunds]', md5(i::text), 3, "
+                  "  ARRAY['topic:refund'], array_fill((i % 7 + 1)::real, ARRAY[1536])::vector, 'm', 'c' "
+                  "FROM generate_series(0, 49) AS i");
+        const QString aclGraph = conn.exec("SELECT app.create_acl_graph('gm1', 'topic:refund')").text(0, 0);
+
+        db::Migrator(conn).apply(all);
+        const auto definition = [&conn](const QString& index) {
+            const db::PgResult r = conn.exec("SELECT indexdef FROM pg_indexes WHERE indexname = $1", db::PgParams().add(index));
+            return r.empty() ? QString() : r.text(0, 0);
+        };
+        const QString tenantGraph = conn.exec("SELECT app.chunk_graph_name('gm1')").text(0, 0);
+        QVERIFY2(definition(tenantGraph).contains(QLatin1String("halfvec_cosine_ops")), qPrintable(definition(tenantGraph)));
+        QVERIFY2(definition(aclGraph).contains(QLatin1String("halfvec_cosine_ops")), qPrintable(definition(aclGraph)));
+        QVERIFY2(definition(aclGraph).contains(QLatin1String("topic:refund")), qPrintable(definition(aclGraph)));
+        QVERIFY(conn.exec("SELECT count(*) FROM pg_inherits WHERE inhparent = 'chunks_embedding_hnsw'::regclass "
+                          "AND inhrelid = to_regclass($1)", db::PgParams().add(tenantGraph)).integer(0, 0) == 1);
+    }
+
     void pgvectorIsAtLeast08()
     {
         db::PgConnection conn = test::TestDatabase::instance().connect();
