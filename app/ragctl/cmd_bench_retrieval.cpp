@@ -146,8 +146,12 @@ int runBench(const QStringList& args)
 
     // Every measured query runs as the agent's own role, so row-level security applies as in the
     // console; switching roles happens outside the timed sections.
-    const auto asAgent = [&conn](const QString& agentId) {
+    // A second session of the same agent, for the retrieval whose legs run side by side.
+    db::PgConnection side = db::PgConnection::open(prepared.conninfo);
+    const auto asAgent = [&conn, &side](const QString& agentId) {
         conn.exec("RESET ROLE");
+        side.exec("RESET ROLE");
+        security::becomeAgent(side, agentId);
         return security::becomeAgent(conn, agentId);
     };
     const QStringList queries = bench::makeQueries(queryCount, spec.seed + 1);
@@ -169,6 +173,7 @@ int runBench(const QStringList& args)
     full.exactScanThreshold = exactThreshold;
 
     retrieval::Retriever retriever(conn, *embedder);
+    retrieval::Retriever twoSessions(conn, *embedder);
     agent::ContextPackBuilder packs(conn, *embedder);
 
     const auto timed = [](auto&& fn) {
@@ -255,6 +260,16 @@ int runBench(const QStringList& args)
             s["context pack (k=3)"].add(timed([&] { pack = packs.build(agent, message, packOptions); }));
             s["context pack (k=3)"].returned += static_cast<qint64>(pack.chunks.size());
 
+            // The same retrieval repeated, with its legs one after the other on one session and side
+            // by side on two; which goes first alternates.
+            twoSessions.setSideSession(&side);
+            for (int turn = 0; turn < 2; ++turn) {
+                if ((turn + i) % 2 == 0)
+                    s["full retrieval, repeat, legs on one session"].add(timed([&] { r = retriever.retrieve({agent, q, full}); }));
+                else
+                    s["full retrieval, repeat, legs on two sessions"].add(timed([&] { r = twoSessions.retrieve({agent, q, full}); }));
+            }
+
             s["vector leg, auto path"].add(timed([&] { r = retriever.retrieve({agent, q, vectorOnly}); }));
             s["vector leg, auto path"].recall(recallOf(ids(r), truthIds));
             s["vector leg, auto path"].paths[r.diagnostics.vectorPath]++;
@@ -318,7 +333,9 @@ int runBench(const QStringList& args)
           << efSearch << ", exact-scan threshold " << exactThreshold << "\n\n";
     out() << "| agent | measure | p50 ms | p95 ms | p99 ms | recall@10 | rows/query | notes |\n";
     out() << "|---|---|---:|---:|---:|---:|---:|---|\n";
-    const QStringList order{"full retrieval (hybrid + rerank, k=10)", "context pack (k=3)", "vector leg, auto path",
+    const QStringList order{"full retrieval (hybrid + rerank, k=10)", "context pack (k=3)",
+                            "full retrieval, repeat, legs on one session", "full retrieval, repeat, legs on two sessions",
+                            "vector leg, auto path",
                             "vector leg, HNSW + iterative scan", "seed query, HNSW without iterative scan",
                             "exact (ground truth)", "seed naive LIKE scan"};
     for (const AgentRun& run : runs) {

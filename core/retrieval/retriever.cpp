@@ -16,8 +16,11 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QRegularExpression>
 
 #include <algorithm>
+#include <future>
+#include <optional>
 
 namespace ac::retrieval {
 
@@ -90,11 +93,68 @@ bool statisticsStale(db::PgConnection& conn, const QString& merchantId)
     return r.boolean(0, "never") || modified > std::max<qint64>(1000, live / 5);
 }
 
+// The lexical leg: plan the terms, search, widen when the rarer terms found too little.
+struct LexicalStage {
+    std::vector<RetrievedChunk> hits;
+    QString tsQuery;
+    QStringList notes;
+    std::vector<LegQuery> ran;
+    double ms = 0;
+};
+
+LexicalStage runLexicalStage(db::PgConnection& conn, const LegScope& scope, const QString& query,
+                             const RetrievalOptions& o, qint64 tableRows, int limit)
+{
+    QElapsedTimer timer;
+    timer.start();
+    LexicalStage stage;
+    LexicalBudget budget;
+    budget.maxFrequency = o.maxTermFrequency;
+    budget.maxRows = o.lexicalRowBudget;
+    budget.rows = static_cast<double>(tableRows);
+    const LexicalQuery lexical = planLexicalQuery(conn, scope.merchantId, extractQueryTerms(query), budget);
+    stage.tsQuery = lexical.tsQuery;
+    if (!lexical.unaffordable.isEmpty())
+        stage.notes << QStringLiteral("lexical leg left out terms expected in more than %1 rows: %2")
+                           .arg(o.lexicalRowBudget).arg(lexical.unaffordable.join(QLatin1String(", ")));
+    if (!lexical.dropped.isEmpty())
+        stage.notes << QStringLiteral("lexical leg left out common terms: %1").arg(lexical.dropped.join(QLatin1String(", ")));
+    if (stage.tsQuery.isEmpty()) {
+        stage.notes << QStringLiteral("no searchable terms in the query: lexical leg skipped");
+    } else {
+        stage.ran.push_back(lexicalLegQuery(scope, stage.tsQuery, limit, o.lexicalMatchCap));
+        stage.hits = runLexicalLeg(conn, stage.ran.back());
+        if (static_cast<int>(stage.hits.size()) < o.k && !lexical.widened.isEmpty()) {
+            // The rarer terms alone (or every common term at once) found too little: search
+            // any affordable term after all (still capped).
+            stage.tsQuery = lexical.widened;
+            stage.notes << QStringLiteral("lexical leg widened to %1 terms").arg(lexical.widened.count(QLatin1Char('|')) + 1);
+            stage.ran.push_back(lexicalLegQuery(scope, stage.tsQuery, limit, o.lexicalMatchCap));
+            stage.ran.back().leg = QStringLiteral("lexical_widened");
+            stage.hits = runLexicalLeg(conn, stage.ran.back());
+        }
+    }
+    stage.ms = timer.nsecsElapsed() / 1e6;
+    return stage;
+}
+
 } // namespace
 
 Retriever::Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranker* reranker)
     : conn_(conn), embedder_(embedder), reranker_(reranker)
 {
+}
+
+void Retriever::setSideSession(db::PgConnection* side)
+{
+    if (side) {
+        const QString mine = conn_.exec("SELECT current_user").text(0, 0);
+        const QString theirs = side->exec("SELECT current_user").text(0, 0);
+        if (mine != theirs)
+            throw RetrievalError(QStringLiteral("the side session runs as %1, not as %2: both legs must run as the same agent")
+                                     .arg(theirs, mine));
+    }
+    side_ = side;
 }
 
 RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
@@ -133,7 +193,10 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         clock.lap(QStringLiteral("embed"));
     }
 
-    db::Transaction tx(conn_, "BEGIN READ ONLY");
+    // With a second session both legs read one snapshot: this transaction exports it, the side
+    // session's imports it.
+    db::Transaction tx(conn_, side_ ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN READ ONLY");
+    const QString snapshot = side_ ? conn_.exec("SELECT pg_export_snapshot()").text(0, 0) : QString();
     std::vector<LegQuery> ran;
 
     // Scope sizes: estimates first; exact counts when the tenant is small enough to count cheaply.
@@ -154,6 +217,24 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         d.notes << QStringLiteral("row-level security: counts cover only rows this role may read, so rows "
                                   "hidden by the ACL do not show in them");
     clock.lap(QStringLiteral("estimate"));
+
+    // The lexical leg runs beside the vector leg on the side session, or after it on this one.
+    std::optional<db::Transaction> side;
+    std::future<LexicalStage> lexical;
+    if (wantLexical) {
+        const auto stage = [&, tableRows = estimates.table](db::PgConnection& conn) {
+            return runLexicalStage(conn, scope, request.query, o, tableRows, limit);
+        };
+        if (side_) {
+            if (!QRegularExpression(QStringLiteral("^[0-9A-F]+-[0-9A-F]+-[0-9]+$")).match(snapshot).hasMatch())
+                throw RetrievalError(QStringLiteral("unexpected snapshot id from the server: %1").arg(snapshot));
+            side.emplace(*side_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            side_->exec(QStringLiteral("SET TRANSACTION SNAPSHOT '%1'").arg(snapshot));
+            lexical = std::async(std::launch::async, [this, stage] { return stage(*side_); });
+        } else {
+            lexical = std::async(std::launch::deferred, [this, stage] { return stage(conn_); });
+        }
+    }
 
     std::vector<RetrievedChunk> vectorHits;
     VectorLegSettings vs{false, o.efSearch, o.iterativeScan, o.maxScanTuples, limit};
@@ -205,35 +286,20 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     }
 
     std::vector<RetrievedChunk> lexicalHits;
-    if (wantLexical) {
-        LexicalBudget budget;
-        budget.maxFrequency = o.maxTermFrequency;
-        budget.maxRows = o.lexicalRowBudget;
-        budget.rows = static_cast<double>(estimates.table);
-        const LexicalQuery lexical = planLexicalQuery(conn_, scope.merchantId, extractQueryTerms(request.query), budget);
-        d.lexicalQuery = lexical.tsQuery;
-        if (!lexical.unaffordable.isEmpty())
-            d.notes << QStringLiteral("lexical leg left out terms expected in more than %1 rows: %2")
-                           .arg(o.lexicalRowBudget).arg(lexical.unaffordable.join(QLatin1String(", ")));
-        if (!lexical.dropped.isEmpty())
-            d.notes << QStringLiteral("lexical leg left out common terms: %1").arg(lexical.dropped.join(QLatin1String(", ")));
-        if (d.lexicalQuery.isEmpty()) {
-            d.notes << QStringLiteral("no searchable terms in the query: lexical leg skipped");
-        } else {
-            ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));
-            lexicalHits = runLexicalLeg(conn_, ran.back());
-            if (static_cast<int>(lexicalHits.size()) < o.k && !lexical.widened.isEmpty()) {
-                // The rarer terms alone (or every common term at once) found too little: search
-                // any affordable term after all (still capped).
-                d.lexicalQuery = lexical.widened;
-                d.notes << QStringLiteral("lexical leg widened to %1 terms").arg(lexical.widened.count(QLatin1Char('|')) + 1);
-                ran.push_back(lexicalLegQuery(scope, d.lexicalQuery, limit, o.lexicalMatchCap));
-                ran.back().leg = QStringLiteral("lexical_widened");
-                lexicalHits = runLexicalLeg(conn_, ran.back());
-            }
+    if (lexical.valid()) {
+        LexicalStage stage = lexical.get();
+        if (side) {
+            side->commit();
+            d.notes << QStringLiteral("lexical leg ran beside the vector leg on a second session (%1 ms)")
+                           .arg(stage.ms, 0, 'f', 2);
         }
+        lexicalHits = std::move(stage.hits);
+        d.lexicalQuery = stage.tsQuery;
+        d.notes << stage.notes;
+        for (LegQuery& q : stage.ran)
+            ran.push_back(std::move(q));
         d.lexicalCandidates = static_cast<int>(lexicalHits.size());
-        clock.lap(QStringLiteral("lexical"));
+        clock.lap(side ? QStringLiteral("lexical wait") : QStringLiteral("lexical"));
     }
 
     std::vector<RetrievedChunk> fused =

@@ -2,6 +2,7 @@
 #include "db/db_error.h"
 #include "ingest/embedder_factory.h"
 #include "retrieval/retriever.h"
+#include "security/agent_session.h"
 #include "support/test_database.h"
 
 #include <QtTest>
@@ -297,6 +298,47 @@ private slots:
         QVERIFY(canceled);
         QVERIFY(!worker.inTransaction());
         QCOMPARE(worker.exec("SELECT 1").integer(0, 0), 1);  // the connection is still usable
+    }
+
+    // With a side session the lexical leg runs beside the vector leg; the answer is the same, for
+    // each agent under its own role.
+    void legsOnTwoSessionsAnswerTheSame_data()
+    {
+        QTest::addColumn<QString>("agentId");
+        QTest::newRow("alice") << QStringLiteral("u1");
+        QTest::newRow("bob") << QStringLiteral("u3");
+    }
+    void legsOnTwoSessionsAnswerTheSame()
+    {
+        QFETCH(QString, agentId);
+        db::PgConnection main = test::TestDatabase::instance().connect();
+        db::PgConnection side = test::TestDatabase::instance().connect();
+        const retrieval::AgentIdentity who = security::becomeAgent(main, agentId);
+        security::becomeAgent(side, agentId);
+        for (const QString& query : {QStringLiteral("where is my refund"), QStringLiteral("password reset"),
+                                     QStringLiteral("Order #4821 refund never arrived")}) {
+            retrieval::Retriever oneSession(main, *embedder_);
+            retrieval::Retriever twoSessions(main, *embedder_);
+            twoSessions.setSideSession(&side);
+            const auto one = oneSession.retrieve({who, query, {}});
+            const auto two = twoSessions.retrieve({who, query, {}});
+            QCOMPARE(two.chunks.size(), one.chunks.size());
+            for (size_t i = 0; i < one.chunks.size(); ++i)
+                QCOMPARE(two.chunks[i].chunkId, one.chunks[i].chunkId);
+            QVERIFY(two.diagnostics.notes.filter(QStringLiteral("second session")).size() == 1);
+            QVERIFY(!main.inTransaction());
+            QVERIFY(!side.inTransaction());
+        }
+    }
+
+    void sideSessionOfAnotherAgentIsRefused()
+    {
+        db::PgConnection main = test::TestDatabase::instance().connect();
+        db::PgConnection side = test::TestDatabase::instance().connect();
+        security::becomeAgent(main, QStringLiteral("u3"));
+        security::becomeAgent(side, QStringLiteral("u1"));
+        retrieval::Retriever retriever(main, *embedder_);
+        QVERIFY_THROWS_EXCEPTION(retrieval::RetrievalError, retriever.setSideSession(&side));
     }
 };
 
