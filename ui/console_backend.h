@@ -18,6 +18,8 @@ public:
     virtual SourceDocument loadSource(db::PgConnection& conn, const retrieval::AgentIdentity& agent,
                                       const QString& sourceType, const QString& sourceId);
     virtual ServerVersions versions(db::PgConnection& conn);
+    // A second session of the same agent that later asks may use beside the first; null: none.
+    virtual void useSideSession(db::PgConnection* /*side*/) {}
 };
 
 using BackendFactory = std::function<std::unique_ptr<ConsoleBackend>()>;

@@ -83,6 +83,7 @@ void ConsoleWorker::connect()
     cancel_->set(conn_->cancelHandle());
     if (!backend_)
         backend_ = factory_();
+    openSideSession();
     if (lost_) {
         lost_ = false;
         reconnectDelayMs_ = 500;
@@ -90,9 +91,25 @@ void ConsoleWorker::connect()
     }
 }
 
+// Retrieval's lexical leg runs on a second session of the agent beside the vector leg. Without
+// one (the server refused another connection) it runs after it on the first: slower, not wrong.
+void ConsoleWorker::openSideSession()
+{
+    try {
+        side_.emplace(std::move(openAgentConnection(database_, session_->account, password_).conn));
+    } catch (const std::exception& error) {
+        side_.reset();
+        qWarning("retrieval runs on one session: %s", error.what());
+    }
+    backend_->useSideSession(side_ ? &*side_ : nullptr);
+}
+
 void ConsoleWorker::dropConnection()
 {
     cancel_->clear();
+    if (backend_)
+        backend_->useSideSession(nullptr);
+    side_.reset();
     conn_.reset();
 }
 
@@ -142,6 +159,7 @@ void ConsoleWorker::login(quint64 token, const AgentAccount& account, const QStr
             backend_ = factory_();
         session_ = session;
         password_ = password;
+        openSideSession();
         emit loggedIn(token, session);
     });
 }

@@ -66,6 +66,7 @@ private:
     db::PgConnection& connection();
     void connect();
     void dropConnection();
+    void openSideSession();
     void scheduleReconnect();
     void tryReconnect();
 
@@ -75,6 +76,7 @@ private:
     std::shared_ptr<CancelSlot> cancel_;
     std::shared_ptr<std::atomic<quint64>> latestAsk_;
     std::optional<db::PgConnection> conn_;
+    std::optional<db::PgConnection> side_;  // the agent's second session (Retriever::setSideSession)
     std::optional<AgentSession> session_;
     QString password_;  // kept in memory only, to reconnect after a lost connection
     QTimer* reconnectTimer_ = nullptr;

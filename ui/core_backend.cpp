@@ -16,14 +16,19 @@ public:
                   const retrieval::RetrievalOptions& options) override
     {
         AskAnswer answer;
-        answer.pack = agent::ContextPackBuilder(conn, *embedder_).build(agent, message, options);
+        agent::ContextPackBuilder builder(conn, *embedder_);
+        builder.setSideSession(side_);
+        answer.pack = builder.build(agent, message, options);
         answer.plans = std::move(answer.pack.plans);
         answer.planJson = std::move(answer.pack.planJson);
         return answer;
     }
 
+    void useSideSession(db::PgConnection* side) override { side_ = side; }
+
 private:
     std::unique_ptr<ingest::Embedder> embedder_;
+    db::PgConnection* side_ = nullptr;
 };
 
 } // namespace

@@ -264,10 +264,13 @@ int runBench(const QStringList& args)
             // by side on two; which goes first alternates.
             twoSessions.setSideSession(&side);
             for (int turn = 0; turn < 2; ++turn) {
-                if ((turn + i) % 2 == 0)
-                    s["full retrieval, repeat, legs on one session"].add(timed([&] { r = retriever.retrieve({agent, q, full}); }));
-                else
-                    s["full retrieval, repeat, legs on two sessions"].add(timed([&] { r = twoSessions.retrieve({agent, q, full}); }));
+                const bool two = (turn + i) % 2 == 1;
+                Series& series = s[two ? "full retrieval, repeat, legs on two sessions" : "full retrieval, repeat, legs on one session"];
+                series.add(timed([&] { r = (two ? twoSessions : retriever).retrieve({agent, q, full}); }));
+                series.returned += static_cast<qint64>(r.chunks.size());
+                if (two)
+                    for (const retrieval::StageTiming& t : r.diagnostics.timings)
+                        runs[a].stages[QStringLiteral("(two sessions) ") + t.stage].add(t.ms);
             }
 
             s["vector leg, auto path"].add(timed([&] { r = retriever.retrieve({agent, q, vectorOnly}); }));

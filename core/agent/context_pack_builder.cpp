@@ -47,6 +47,7 @@ ContextPack ContextPackBuilder::build(const retrieval::AgentIdentity& agent, con
     lap("tickets");
 
     retrieval::Retriever retriever(conn_, embedder_, reranker_);
+    retriever.setSideSession(side_);
     retrieval::RetrievalResult result = retriever.retrieve({agent, message, options});
     pack.chunks = std::move(result.chunks);
     pack.retrieval = std::move(result.diagnostics);

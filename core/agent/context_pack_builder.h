@@ -18,11 +18,16 @@ public:
     ContextPackBuilder(db::PgConnection& conn, ingest::Embedder& embedder, retrieval::Reranker* reranker = nullptr)
         : conn_(conn), embedder_(embedder), reranker_(reranker) {}
 
+    // A second session of the same agent, for retrieval's legs to run side by side
+    // (Retriever::setSideSession). Not owned; null: one session.
+    void setSideSession(db::PgConnection* side) { side_ = side; }
+
     ContextPack build(const retrieval::AgentIdentity& agent, const QString& message,
                       const retrieval::RetrievalOptions& options = {});
 
 private:
     db::PgConnection& conn_;
+    db::PgConnection* side_ = nullptr;
     ingest::Embedder& embedder_;
     retrieval::Reranker* reranker_;
 };

@@ -9,8 +9,14 @@ namespace ac::retrieval {
 
 void applySettings(db::PgConnection& conn, const LegQuery& query)
 {
-    for (const auto& [name, value] : query.settings)
-        conn.exec(sql::kSetLocal, db::PgParams().add(name).add(value));
+    if (query.settings.empty())
+        return;
+    QStringList names, values;
+    for (const auto& [name, value] : query.settings) {
+        names << name;
+        values << value;
+    }
+    conn.exec(sql::kSetLocal, db::PgParams().addTextArray(names).addTextArray(values));
 }
 
 std::vector<std::pair<RetrievedChunk, double>> runLeg(db::PgConnection& conn, const LegQuery& query,

@@ -8,8 +8,10 @@ inline constexpr const char* kLiveCorpus =
     "SELECT version, embedding_provider, embedding_model, embedding_dims "
     "FROM corpus_versions WHERE merchant_id = $1 AND state = 'live'";
 
-// SET LOCAL with a parameter: lasts until the transaction ends, never leaks into a pooled session.
-inline constexpr const char* kSetLocal = "SELECT set_config($1, $2, true)";
+// SET LOCAL with parameters, all of a leg's settings in one round trip ($1 names, $2 values):
+// lasts until the transaction ends, never leaks into a pooled session.
+inline constexpr const char* kSetLocal =
+    "SELECT set_config(s.name, s.value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)";
 
 // Planner estimates for choosing the vector path; EXPLAIN without ANALYZE runs nothing. Each names
 // the merchant, so the planner prunes to its partition. Under row-level security every estimate

@@ -27,7 +27,9 @@ struct RetrievalOptions {
     Mode mode = Mode::Hybrid;
     bool rerank = true;
     int candidates = 50;           // per leg, before fusion
-    int efSearch = 400;
+    // hnsw.ef_search: with the m = 32 graphs (migration 010), 200 gave recall@10 0.953 at 1M chunks
+    // (100: 0.928; BENCHMARKS.md).
+    int efSearch = 200;
     int rrfK = 60;
     double vectorWeight = 1.0;
     double lexicalWeight = 1.0;

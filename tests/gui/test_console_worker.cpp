@@ -100,6 +100,7 @@ private slots:
     void failuresCarryTheirSqlstate_data();
     void failuresCarryTheirSqlstate();
     void stopButtonCancelsFromTheWindow();
+    void retrievalLegsRunOnTwoSessions();
     void lostConnectionIsReportedAndRecovered();
     void closingWhileAQueryRunsDoesNotHang();
 };
@@ -221,6 +222,21 @@ void TestConsoleWorker::stopButtonCancelsFromTheWindow()
     QVERIFY(failed.first().first().value<ui::WorkerFailure>().canceled);
     QVERIFY2(heartbeat.longestGapMs() < 250, qPrintable(QString::number(heartbeat.longestGapMs())));
     QVERIFY(!window.isConnectionBannerVisible());
+}
+
+// The worker opens a second session of the agent at login; retrieval's lexical leg runs on it.
+void TestConsoleWorker::retrievalLegsRunOnTwoSessions()
+{
+    ui::ConsoleClient client(test::seededDatabase(), ui::makeCoreBackend);
+    QVERIFY(logIn(client, QStringLiteral("u3")));
+    db::PgConnection owner = test::TestDatabase::instance().connect();
+    QCOMPARE(owner.exec("SELECT count(*) FROM pg_stat_activity WHERE usename = 'agent_u3'").integer(0, 0), qint64(2));
+    QSignalSpy answered(&client, &ui::ConsoleClient::answered);
+    client.ask(test::kSeedMessage, {});
+    QVERIFY(answered.wait(kTimeoutMs) || !answered.isEmpty());
+    const ui::AskAnswerPtr answer = answered.first().at(1).value<ui::AskAnswerPtr>();
+    QVERIFY(!answer->pack.chunks.empty());
+    QCOMPARE(answer->pack.retrieval.notes.filter(QStringLiteral("second session")).size(), qsizetype(1));
 }
 
 void TestConsoleWorker::lostConnectionIsReportedAndRecovered()

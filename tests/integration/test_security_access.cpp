@@ -31,16 +31,6 @@ QStringList column(db::PgConnection& conn, const char* sql)
     return out;
 }
 
-QString sqlstateOf(db::PgConnection& conn, const QString& sql)
-{
-    try {
-        conn.exec(sql);
-    } catch (const db::DbError& error) {
-        return error.sqlstate();
-    }
-    return QStringLiteral("ok");
-}
-
 } // namespace
 
 class TestSecurityAccess : public QObject {
