@@ -34,8 +34,8 @@ inline constexpr const char* kCountAuthorised =
 
 // $5 is the query embedding. The graphs index `embedding::halfvec(1536)` (migration 010), so the
 // graph path orders by that half-precision distance (the expression its index is built on) and
-// reports the full-precision one, by which the leg then ranks its rows. The exact path orders by
-// the full-precision distance. Which access path the planner may use is set before each runs.
+// reports the full-precision one, by which the leg then ranks its rows. Which access path the
+// planner may use is set before each runs.
 #define AC_VECTOR_LEG_COLUMNS \
     "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, " \
     "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, " \
@@ -45,7 +45,12 @@ inline constexpr const char* kCountAuthorised =
 #define AC_GRAPH_ORDER "ORDER BY c.embedding::halfvec(1536) <=> $5::halfvec(1536) LIMIT $4"
 
 inline constexpr const char* kVectorLegGraph = AC_VECTOR_LEG_COLUMNS AC_GRAPH_ORDER;
-inline constexpr const char* kVectorLegExact = AC_VECTOR_LEG_COLUMNS "ORDER BY c.embedding <=> $5::vector LIMIT $4";
+// The exact path orders by the full-precision distance, in a SECURITY DEFINER function (migration
+// 011) that applies the caller's server-side identity, because under row-level security an agent's
+// `acl && tokens` cannot use the acl index and the scan would read every row of the partition.
+inline constexpr const char* kVectorLegExact = "SELECT * FROM app.exact_vector_leg($1, $2, $3::text[], $5::vector, $4)";
+inline constexpr const char* kExplainVectorLegExact =
+    "SELECT app.explain_exact_vector_leg($1, $2, $3::text[], $5::vector, $4)";
 
 // The graph path in the ACL graph of token $6 (migration 009): the constant `acl @> ARRAY[$6]`
 // lets the planner use the partial HNSW index built for that token.

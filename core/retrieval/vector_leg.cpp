@@ -13,6 +13,7 @@ LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding,
     LegQuery q;
     q.leg = QStringLiteral("vector");
     q.sql = s.exact ? sql::kVectorLegExact : sql::kVectorLegGraph;
+    q.explainSql = s.exact ? sql::kExplainVectorLegExact : nullptr;
     q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(s.limit).addVector(embedding);
     const auto on = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
     q.settings = {

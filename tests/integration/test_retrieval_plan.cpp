@@ -43,7 +43,52 @@ class TestRetrievalPlan : public QObject {
         return nullptr;
     }
 
+    // A tenant large enough for its GIN indexes to pay off: 5,000 filler chunks, one in 500 with a
+    // rare word, one in 100 readable by a contractor; a staff agent and that contractor. Loaded
+    // with the graphs switched off (inserting into an HNSW graph row by row is the slow part).
+    static constexpr const char* kLargeTenant = R"SQL(
+        SELECT app.drop_chunk_graphs();
+        INSERT INTO merchants (id, name, plan) VALUES ('mgin', 'Gin Co', 'pro');
+        INSERT INTO corpus_versions (merchant_id, version, embedding_provider, embedding_model, embedding_dims,
+                                     chunker_version, state) VALUES ('mgin', 1, 'hash', 'filler', 1536, 't', 'live');
+        INSERT INTO support_documents (id, merchant_id, title, full_text, acl, content_hash)
+            VALUES ('gin-doc', 'mgin', 'Filler', 'filler', '{role:staff}', 'h');
+        INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, citation, chunk_text,
+                            content_hash, token_count, embedding, embedding_model, chunker_version, acl)
+        SELECT 'mgin', 1, 'document', 'gin-doc', g, '[Filler]',
+               'filler text number ' || g || CASE WHEN g % 500 = 0 THEN ' zebra' ELSE '' END, 'h', 4,
+               (SELECT array_agg(CASE WHEN i = 1 + g % 1536 THEN 1 ELSE 0 END)::vector FROM generate_series(1, 1536) i),
+               'filler', 't', CASE WHEN g % 100 = 0 THEN '{role:staff,topic:rare}'::text[] ELSE '{role:staff}' END
+        FROM generate_series(0, 4999) g;
+        SELECT app.create_chunk_graphs();
+        ANALYZE chunks;
+        CREATE ROLE agent_gin NOLOGIN IN ROLE agent_console_agents;
+        CREATE ROLE agent_gin_rare NOLOGIN IN ROLE agent_console_agents;
+        INSERT INTO agents (id, merchant_id, display_name, kind, acl_tokens, db_role) VALUES
+            ('gin-agent', 'mgin', 'Gin Agent', 'staff', '{role:staff}', 'agent_gin'),
+            ('gin-contractor', 'mgin', 'Gin Contractor', 'contractor', '{topic:rare}', 'agent_gin_rare');
+    )SQL";
+    static constexpr const char* kDropLargeTenant = R"SQL(
+        DELETE FROM agents WHERE merchant_id = 'mgin';
+        DROP ROLE IF EXISTS agent_gin;
+        DROP ROLE IF EXISTS agent_gin_rare;
+        DELETE FROM merchants WHERE id = 'mgin';
+    )SQL";
+    bool largeTenantLoaded_ = false;
+    void largeTenant()
+    {
+        if (!largeTenantLoaded_)
+            test::TestDatabase::instance().connect().execScript(kLargeTenant);
+        largeTenantLoaded_ = true;
+    }
+
 private slots:
+    void cleanupTestCase()
+    {
+        if (largeTenantLoaded_)
+            test::TestDatabase::instance().connect().execScript(kDropLargeTenant);
+    }
+
     void initTestCase()
     {
         test::TestDatabase::instance().seedFixtures();
@@ -94,43 +139,45 @@ private slots:
 
     // Under row-level security PostgreSQL never makes a non-leakproof qual such as `@@` an index
     // condition, so an agent's own full-text query filters every row of its tenant; the lexical
-    // leg's function (migration 008) reads the tsvector GIN index instead. Needs a tenant large
-    // enough for the index to pay off: 5,000 filler chunks, one in 500 with a rare word.
+    // leg's function (migration 008) reads the tsvector GIN index instead.
     void agentLexicalLegUsesTheGinIndex()
     {
-        db::PgConnection owner = test::TestDatabase::instance().connect();
-        owner.execScript(R"SQL(
-            INSERT INTO merchants (id, name, plan) VALUES ('mgin', 'Gin Co', 'pro');
-            INSERT INTO corpus_versions (merchant_id, version, embedding_provider, embedding_model, embedding_dims,
-                                         chunker_version, state) VALUES ('mgin', 1, 'hash', 'filler', 1536, 't', 'live');
-            INSERT INTO support_documents (id, merchant_id, title, full_text, acl, content_hash)
-                VALUES ('gin-doc', 'mgin', 'Filler', 'filler', '{role:staff}', 'h');
-            INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, citation, chunk_text,
-                                content_hash, token_count, embedding, embedding_model, chunker_version, acl)
-            SELECT 'mgin', 1, 'document', 'gin-doc', g, '[Filler]',
-                   'filler text number ' || g || CASE WHEN g % 500 = 0 THEN ' zebra' ELSE '' END, 'h', 4,
-                   (SELECT array_agg(CASE WHEN i = 1 + g % 1536 THEN 1 ELSE 0 END)::vector FROM generate_series(1, 1536) i),
-                   'filler', 't', '{role:staff}'
-            FROM generate_series(0, 4999) g;
-            ANALYZE chunks;
-            CREATE ROLE agent_gin NOLOGIN IN ROLE agent_console_agents;
-            INSERT INTO agents (id, merchant_id, display_name, kind, acl_tokens, db_role)
-                VALUES ('gin-agent', 'mgin', 'Gin Agent', 'staff', '{role:staff}', 'agent_gin');
-        )SQL");
-        owner.exec("SET ROLE agent_gin");
-        const QString plain = owner.exec("EXPLAIN SELECT id FROM chunks WHERE merchant_id = 'mgin' AND corpus_version = 1 "
+        largeTenant();
+        db::PgConnection agent = test::TestDatabase::instance().connect();
+        agent.exec("SET ROLE agent_gin");
+        const QString plain = agent.exec("EXPLAIN SELECT id FROM chunks WHERE merchant_id = 'mgin' AND corpus_version = 1 "
                                          "AND search_tsv @@ to_tsquery('english', 'zebra')").text(0, 0);
-        const QString viaFunction = owner.exec("SELECT app.explain_lexical_leg('mgin', 1, '{role:staff}', 'zebra', 500, 10)::text")
+        const QString viaFunction = agent.exec("SELECT app.explain_lexical_leg('mgin', 1, '{role:staff}', 'zebra', 500, 10)::text")
                                         .text(0, 0);
-        const int found = static_cast<int>(owner.exec("SELECT count(*) FROM app.lexical_leg('mgin', 1, '{role:staff}', 'zebra', 500, 10)")
+        const int found = static_cast<int>(agent.exec("SELECT count(*) FROM app.lexical_leg('mgin', 1, '{role:staff}', 'zebra', 500, 10)")
                                                .integer(0, 0));
-        owner.exec("RESET ROLE");
-        owner.exec("DELETE FROM agents WHERE id = 'gin-agent'");
-        owner.exec("DROP ROLE agent_gin");
-        owner.exec("DELETE FROM merchants WHERE id = 'mgin'");
         QVERIFY2(!plain.contains(QLatin1String("search_tsv_idx")), qPrintable(plain));
         QVERIFY2(viaFunction.contains(QLatin1String("chunks_m_mgin_search_tsv_idx")), qPrintable(viaFunction));
         QCOMPARE(found, 10);
+    }
+
+    // Likewise `acl && tokens` (not leakproof): an agent's own exact scan reads every row of the
+    // partition; the exact path's function (migration 011) reads the acl index when the agent's
+    // tokens are rare.
+    void agentExactLegUsesTheAclIndex()
+    {
+        largeTenant();
+        db::PgConnection agent = test::TestDatabase::instance().connect();
+        agent.exec("SET ROLE agent_gin_rare");
+        const QString query = QStringLiteral("(SELECT embedding FROM chunks WHERE merchant_id = 'mgin' LIMIT 1)");
+        agent.exec("BEGIN");
+        agent.exec("SET LOCAL enable_indexscan = off");  // as the exact path sets it: no graph
+        const QString plain = agent.exec(QStringLiteral("EXPLAIN SELECT id FROM chunks WHERE merchant_id = 'mgin' "
+                                                        "AND corpus_version = 1 AND acl && '{topic:rare}' "
+                                                        "ORDER BY embedding <=> %1 LIMIT 10").arg(query)).text(0, 0);
+        const QString viaFunction = agent.exec(QStringLiteral("SELECT app.explain_exact_vector_leg('mgin', 1, '{topic:rare}', %1, 10)::text")
+                                                   .arg(query)).text(0, 0);
+        agent.exec("COMMIT");
+        const int found = static_cast<int>(agent.exec(QStringLiteral("SELECT count(*) FROM app.exact_vector_leg('mgin', 1, '{topic:rare}', %1, 100)")
+                                                          .arg(query)).integer(0, 0));
+        QVERIFY2(!plain.contains(QLatin1String("acl_idx")), qPrintable(plain));
+        QVERIFY2(viaFunction.contains(QLatin1String("chunks_m_mgin_acl_idx")), qPrintable(viaFunction));
+        QCOMPARE(found, 50);
     }
 
     // A contractor whose tokens' ACL graphs hold everything it may read searches those graphs

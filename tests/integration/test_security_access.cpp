@@ -192,6 +192,33 @@ private slots:
         QVERIFY2(plan.contains(QLatin1String("\"Actual Rows\": 0")), qPrintable(plan));
     }
 
+    // The same for the exact vector path's function (migration 011).
+    void exactVectorLegFunctionKeepsToTheCallersIdentity()
+    {
+        security::AgentSession b = bob();
+        db::PgConnection& c = b.connection;
+        const QString vector = QStringLiteral("(SELECT embedding FROM chunks WHERE merchant_id = 'm01' LIMIT 1)");
+        const auto sources = [&c](const QString& sql) {
+            QStringList out;
+            const db::PgResult r = c.exec(sql);
+            for (int i = 0; i < r.rows(); ++i)
+                out << r.text(i, "source_id");
+            return out;
+        };
+        const QStringList own = sources(QStringLiteral("SELECT * FROM app.exact_vector_leg('m01', 1, ARRAY['u1', 'role:staff'], %1, 1000)").arg(vector));
+        QVERIFY(!own.isEmpty());
+        QVERIFY2(!own.contains(QLatin1String("d9")) && !own.contains(QLatin1String("t3")), qPrintable(own.join(',')));
+        QVERIFY(sources(QStringLiteral("SELECT * FROM app.exact_vector_leg('m02', 1, ARRAY['role:staff'], %1, 1000)").arg(vector)).isEmpty());
+        const QString owner = test::TestDatabase::instance().connect().exec("SELECT current_user").text(0, 0);
+        for (const QString& role : {QStringLiteral("agent_u1"), QStringLiteral("agent_u9"), QStringLiteral("agent_console_agents"),
+                                    QStringLiteral("nobody_at_all"), owner})
+            QVERIFY2(sources(QStringLiteral("SELECT * FROM app.exact_vector_leg_for('%1', 'm01', 1, ARRAY['role:staff'], %2, 1000)")
+                                 .arg(role, vector)).isEmpty(), qPrintable(role));
+        const QString plan = c.exec(QStringLiteral("SELECT app.explain_exact_vector_leg_for('agent_u1', 'm01', 1, "
+                                                   "ARRAY['role:staff'], %1, 1000)::text").arg(vector)).text(0, 0);
+        QVERIFY2(plan.contains(QLatin1String("\"Actual Rows\": 0")), qPrintable(plan));
+    }
+
     void carolSeesNothingOfAcme_data()
     {
         QTest::addColumn<QString>("table");
