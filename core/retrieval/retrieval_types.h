@@ -39,8 +39,9 @@ struct RetrievalOptions {
     VectorPath vectorPath = VectorPath::Auto;
     bool iterativeScan = true;     // pgvector 0.8 hnsw.iterative_scan = relaxed_order; false: "off"
     int maxScanTuples = 20000;     // hnsw.max_scan_tuples
-    // Auto: always exact when at most this many authorised rows (~35 ms at ~7 us a row): complete,
-    // and bounded where a filtered HNSW scan can wander when the ACL correlates with the query.
+    // Auto: exact when a filter (ACL, corpus version) leaves at most this many authorised rows (~30 ms
+    // at ~6 us a row): complete, and bounded where a filtered HNSW scan can wander when the filter
+    // correlates with the query. Unfiltered searches go by cost alone (kHnswVisitCostInExactRows).
     int exactScanThreshold = 5000;
     int rerankDepth = 50;          // how many fused candidates the reranker reorders
     int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)

@@ -59,7 +59,10 @@ PathDecision chooseVectorPath(const PathEstimates& e, const RetrievalOptions& op
         return {true, QStringLiteral("exact scan requested")};
     if (options.vectorPath == VP::Hnsw)
         return {false, QStringLiteral("HNSW requested")};
-    if (e.authorised <= options.exactScanThreshold)
+    // The threshold guards filtered searches, which can wander when the filter correlates with the
+    // query; an agent who may read the whole partition searches its graph unfiltered.
+    const bool filtered = e.authorised < e.table;
+    if (filtered && e.authorised <= options.exactScanThreshold)
         return {true, QStringLiteral("about %1 authorised rows (<= %2): exact scan")
                           .arg(e.authorised).arg(options.exactScanThreshold)};
     // The merchant's partition has its own graph (all its corpus versions); to collect `limit`

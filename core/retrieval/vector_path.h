@@ -27,7 +27,7 @@ struct PathDecision {
 // BENCHMARKS.md). With one graph for all merchants (before migration 007) a filtered visit cost ~40.
 inline constexpr double kHnswVisitCostInExactRows = 8.0;
 
-// Exact when the authorised set is small (a scan is cheap and always complete), when the filter is
+// Exact when a filter leaves a small authorised set (a scan is cheap and always complete), when the filter is
 // so selective that HNSW would visit more than its tuple budget to find `limit` rows, or when those
 // visits cost more than scanning the authorised rows; HNSW otherwise. Forced when
 // options.vectorPath is not Auto.

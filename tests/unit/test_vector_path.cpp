@@ -23,6 +23,9 @@ private slots:
         QTest::addColumn<bool>("iterative");
         QTest::addColumn<bool>("exact");
         QTest::newRow("small_tenant") << qint64(800) << qint64(1000000) << 50 << VP::Auto << true << true;
+        QTest::newRow("small_tenant_unfiltered") << qint64(800) << qint64(800) << 50 << VP::Auto << true << true;
+        QTest::newRow("mid_tenant_unfiltered_hnsw") << qint64(3600) << qint64(3600) << 50 << VP::Auto << true << false;
+        QTest::newRow("mid_tenant_filtered_exact") << qint64(3600) << qint64(30000) << 50 << VP::Auto << true << true;
         QTest::newRow("big_tenant_broad_acl") << qint64(300000) << qint64(1000000) << 50 << VP::Auto << true << false;
         QTest::newRow("selective_acl_beyond_budget") << qint64(2000) << qint64(10000000) << 50 << VP::Auto << true << true;
         QTest::newRow("selective_acl_cheaper_to_scan") << qint64(3750) << qint64(100000) << 50 << VP::Auto << true << true;
