@@ -195,8 +195,9 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 
     // With a second session both legs read one snapshot: this transaction exports it, the side
     // session's imports it.
-    db::Transaction tx(conn_, side_ ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN READ ONLY");
-    const QString snapshot = side_ ? conn_.exec("SELECT pg_export_snapshot()").text(0, 0) : QString();
+    const bool twoSessions = side_ && wantLexical;
+    db::Transaction tx(conn_, twoSessions ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN READ ONLY");
+    const QString snapshot = twoSessions ? conn_.exec("SELECT pg_export_snapshot()").text(0, 0) : QString();
     std::vector<LegQuery> ran;
 
     // Scope sizes: estimates first; exact counts when the tenant is small enough to count cheaply.
@@ -225,7 +226,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         const auto stage = [&, tableRows = estimates.table](db::PgConnection& conn) {
             return runLexicalStage(conn, scope, request.query, o, tableRows, limit);
         };
-        if (side_) {
+        if (twoSessions) {
             if (!QRegularExpression(QStringLiteral("^[0-9A-F]+-[0-9A-F]+-[0-9]+$")).match(snapshot).hasMatch())
                 throw RetrievalError(QStringLiteral("unexpected snapshot id from the server: %1").arg(snapshot));
             side.emplace(*side_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
