@@ -174,6 +174,7 @@ int runBench(const QStringList& args)
 
     retrieval::Retriever retriever(conn, *embedder);
     retrieval::Retriever twoSessions(conn, *embedder);
+    twoSessions.setSideSession(&side);
     agent::ContextPackBuilder packs(conn, *embedder);
 
     const auto timed = [](auto&& fn) {
@@ -262,7 +263,6 @@ int runBench(const QStringList& args)
 
             // The same retrieval repeated, with its legs one after the other on one session and side
             // by side on two; which goes first alternates.
-            twoSessions.setSideSession(&side);
             for (int turn = 0; turn < 2; ++turn) {
                 const bool two = (turn + i) % 2 == 1;
                 Series& series = s[two ? "full retrieval, repeat, legs on two sessions" : "full retrieval, repeat, legs on one session"];

@@ -145,18 +145,6 @@ Retriever::Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranke
 {
 }
 
-void Retriever::setSideSession(db::PgConnection* side)
-{
-    if (side) {
-        const QString mine = conn_.exec("SELECT current_user").text(0, 0);
-        const QString theirs = side->exec("SELECT current_user").text(0, 0);
-        if (mine != theirs)
-            throw RetrievalError(QStringLiteral("the side session runs as %1, not as %2: both legs must run as the same agent")
-                                     .arg(theirs, mine));
-    }
-    side_ = side;
-}
-
 RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 {
     validate(request);
@@ -197,7 +185,12 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     // session's imports it.
     const bool twoSessions = side_ && wantLexical;
     db::Transaction tx(conn_, twoSessions ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN READ ONLY");
-    const QString snapshot = twoSessions ? conn_.exec("SELECT pg_export_snapshot()").text(0, 0) : QString();
+    QString snapshot, role;
+    if (twoSessions) {
+        const db::PgResult exported = conn_.exec("SELECT pg_export_snapshot(), current_user");
+        snapshot = exported.text(0, 0);
+        role = exported.text(0, 1);
+    }
     std::vector<LegQuery> ran;
 
     // Scope sizes: estimates first; exact counts when the tenant is small enough to count cheaply.
@@ -219,19 +212,28 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
                                   "hidden by the ACL do not show in them");
     clock.lap(QStringLiteral("estimate"));
 
-    // The lexical leg runs beside the vector leg on the side session, or after it on this one.
-    std::optional<db::Transaction> side;
+    // The lexical leg runs beside the vector leg on the side session (which joins the snapshot and
+    // checks its role there, off the critical path), or after it on this one.
     std::future<LexicalStage> lexical;
     if (wantLexical) {
         const auto stage = [&, tableRows = estimates.table](db::PgConnection& conn) {
             return runLexicalStage(conn, scope, request.query, o, tableRows, limit);
         };
         if (twoSessions) {
-            if (!QRegularExpression(QStringLiteral("^[0-9A-F]+-[0-9A-F]+-[0-9]+$")).match(snapshot).hasMatch())
+            static const QRegularExpression snapshotId(QStringLiteral("^[0-9A-F]+-[0-9A-F]+-[0-9]+$"));
+            if (!snapshotId.match(snapshot).hasMatch())
                 throw RetrievalError(QStringLiteral("unexpected snapshot id from the server: %1").arg(snapshot));
-            side.emplace(*side_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-            side_->exec(QStringLiteral("SET TRANSACTION SNAPSHOT '%1'").arg(snapshot));
-            lexical = std::async(std::launch::async, [this, stage] { return stage(*side_); });
+            lexical = std::async(std::launch::async, [this, stage, snapshot, role] {
+                const QString sideRole = side_->exec("SELECT current_user").text(0, 0);
+                if (sideRole != role)
+                    throw RetrievalError(QStringLiteral("the side session runs as %1, not as %2: both legs must run "
+                                                        "as the same agent").arg(sideRole, role));
+                db::Transaction side(*side_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                side_->exec(QStringLiteral("SET TRANSACTION SNAPSHOT '%1'").arg(snapshot));
+                LexicalStage found = stage(*side_);
+                side.commit();
+                return found;
+            });
         } else {
             lexical = std::async(std::launch::deferred, [this, stage] { return stage(conn_); });
         }
@@ -289,8 +291,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     std::vector<RetrievedChunk> lexicalHits;
     if (lexical.valid()) {
         LexicalStage stage = lexical.get();
-        if (side) {
-            side->commit();
+        if (twoSessions) {
             d.notes << QStringLiteral("lexical leg ran beside the vector leg on a second session (%1 ms)")
                            .arg(stage.ms, 0, 'f', 2);
         }
@@ -300,7 +301,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         for (LegQuery& q : stage.ran)
             ran.push_back(std::move(q));
         d.lexicalCandidates = static_cast<int>(lexicalHits.size());
-        clock.lap(side ? QStringLiteral("lexical wait") : QStringLiteral("lexical"));
+        clock.lap(twoSessions ? QStringLiteral("lexical wait") : QStringLiteral("lexical"));
     }
 
     std::vector<RetrievedChunk> fused =

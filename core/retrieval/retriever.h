@@ -27,10 +27,11 @@ public:
     // reranker: the second stage; null means the built-in LexicalReranker. Not owned.
     Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranker* reranker = nullptr);
 
-    // A second session of the same agent (same database role; checked): the lexical leg then runs
-    // on it beside the vector leg, both in one snapshot, so a retrieval waits for the slower leg
-    // instead of both. Null: one session, legs one after the other. Not owned.
-    void setSideSession(db::PgConnection* side);
+    // A second session of the same agent: the lexical leg then runs on it beside the vector leg,
+    // both in one snapshot, so a retrieval waits for the slower leg instead of both. Each
+    // retrieval checks that it runs as the same database role and otherwise throws RetrievalError.
+    // Null: one session, legs one after the other. Not owned.
+    void setSideSession(db::PgConnection* side) { side_ = side; }
 
     RetrievalResult retrieve(const RetrievalRequest& request);
 

@@ -338,7 +338,11 @@ private slots:
         security::becomeAgent(main, QStringLiteral("u3"));
         security::becomeAgent(side, QStringLiteral("u1"));
         retrieval::Retriever retriever(main, *embedder_);
-        QVERIFY_THROWS_EXCEPTION(retrieval::RetrievalError, retriever.setSideSession(&side));
+        retriever.setSideSession(&side);
+        QVERIFY_THROWS_EXCEPTION(retrieval::RetrievalError,
+                                 retriever.retrieve({security::currentAgent(main), QStringLiteral("password reset"), {}}));
+        QVERIFY(!main.inTransaction());
+        QVERIFY(!side.inTransaction());
     }
 };
 
