@@ -224,7 +224,7 @@ qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const Corp
     return written;
 }
 
-QStringList makeQueries(int count, quint64 seed)
+QStringList makeQueries(int count, const CorpusSpec& spec)
 {
     static const char* templates[] = {
         "where is my refund for the {p}", "how long do card refunds take", "refund for order {o} never arrived",
@@ -236,7 +236,7 @@ QStringList makeQueries(int count, quint64 seed)
         "my parcel was marked delivered but I never received the {p}", "change the email on my account",
         "second refund for the same order", "store credit after the refund window", "{s}",
     };
-    std::mt19937_64 rng(seed);
+    std::mt19937_64 rng(spec.seed + 1);
     QStringList queries;
     for (int i = 0; i < count; ++i)
         queries << fill(templates[rng() % (sizeof templates / sizeof *templates)], rng);

@@ -42,8 +42,9 @@ QString benchRole(const QString& agentId);
 qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const CorpusSpec& spec,
                   const std::vector<BenchMerchant>& merchants, const std::function<void(const QString&)>& progress);
 
-// Queries in the corpus's vocabulary: short questions, pasted customer messages, identifiers.
-QStringList makeQueries(int count, quint64 seed);
+// Queries in the vocabulary of the corpus generated from spec.seed: short questions, pasted
+// customer messages, identifiers. The same for the same seed (`ragctl embed --bench-queries`).
+QStringList makeQueries(int count, const CorpusSpec& spec);
 // A customer message naming one of the merchant's orders, for the context-pack benchmark.
 QString makeCustomerMessage(const BenchMerchant& merchant, std::mt19937_64& rng);
 

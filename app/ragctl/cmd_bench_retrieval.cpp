@@ -154,7 +154,7 @@ int runBench(const QStringList& args)
         security::becomeAgent(side, agentId);
         return security::becomeAgent(conn, agentId);
     };
-    const QStringList queries = bench::makeQueries(queryCount, spec.seed + 1);
+    const QStringList queries = bench::makeQueries(queryCount, spec);
     std::mt19937_64 rng(spec.seed + 2);
 
     retrieval::RetrievalOptions vectorOnly;

@@ -111,6 +111,31 @@ private slots:
         QVERIFY(outcome.err.contains(QLatin1String("corpus.jsonl")));
     }
 
+    // `ragctl embed`, the query vectors for bench/graph_recall.sql: one numbered pgvector literal
+    // per text, the same for the same queries; nothing (and exit 2) for a request it cannot serve.
+    void embedPrintsOneVectorPerText()
+    {
+        const auto embed = [](const QStringList& args) { return test::runRagctlWithoutDatabase(QStringLiteral("embed"), args); };
+        const Outcome queries = embed({QStringLiteral("--bench-queries"), QStringLiteral("3")});
+        QCOMPARE(queries.exitCode, 0);
+        const QStringList lines = queries.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        for (int i = 0; i < lines.size(); ++i) {
+            const QStringList fields = lines[i].split(QLatin1Char('\t'));
+            QCOMPARE(fields.value(0), QString::number(i));
+            QVERIFY(fields.value(1).startsWith(QLatin1Char('[')) && fields.value(1).endsWith(QLatin1Char(']')));
+            QCOMPARE(fields.value(1).count(QLatin1Char(',')), 1535);
+        }
+        QCOMPARE(embed({QStringLiteral("--bench-queries"), QStringLiteral("3")}).out, queries.out);
+        QCOMPARE(embed({QStringLiteral("where is my refund")}).out.count(QLatin1Char('\n')), 1);
+        for (const QStringList& bad : {QStringList{}, QStringList{QStringLiteral("--bench-queries"), QStringLiteral("0")},
+                                       QStringList{QStringLiteral("--bench-queries"), QStringLiteral("2"), QStringLiteral("text")}}) {
+            const Outcome refused = embed(bad);
+            QVERIFY2(refused.exitCode == 2, qPrintable(bad.join(' ') + ": " + refused.err));
+            QVERIFY(refused.out.isEmpty());
+        }
+    }
+
 private:
     QTemporaryDir runs_;
 };

@@ -6,11 +6,12 @@
 
 namespace ac::test {
 
-RagctlRun runRagctl(const QString& command, const QStringList& args, const QByteArray& stdinData, int timeoutMs)
+namespace {
+
+RagctlRun run(const QStringList& arguments, const QByteArray& stdinData, int timeoutMs)
 {
     QProcess process;
-    process.start(qEnvironmentVariable("AGENT_CONSOLE_RAGCTL"),
-                  QStringList{command, QStringLiteral("--db"), TestDatabase::instance().conninfo()} + args);
+    process.start(qEnvironmentVariable("AGENT_CONSOLE_RAGCTL"), arguments);
     if (!process.waitForStarted())
         return {};
     if (!stdinData.isEmpty())
@@ -23,6 +24,18 @@ RagctlRun runRagctl(const QString& command, const QStringList& args, const QByte
     }
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+} // namespace
+
+RagctlRun runRagctl(const QString& command, const QStringList& args, const QByteArray& stdinData, int timeoutMs)
+{
+    return run(QStringList{command, QStringLiteral("--db"), TestDatabase::instance().conninfo()} + args, stdinData, timeoutMs);
+}
+
+RagctlRun runRagctlWithoutDatabase(const QString& command, const QStringList& args, int timeoutMs)
+{
+    return run(QStringList{command} + args, {}, timeoutMs);
 }
 
 } // namespace ac::test

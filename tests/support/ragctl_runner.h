@@ -17,4 +17,7 @@ struct RagctlRun {
 RagctlRun runRagctl(const QString& command, const QStringList& args, const QByteArray& stdinData = {},
                     int timeoutMs = 120000);
 
+// The same for a command that reads no database (`ragctl <command> <args...>`).
+RagctlRun runRagctlWithoutDatabase(const QString& command, const QStringList& args, int timeoutMs = 120000);
+
 } // namespace ac::test

@@ -1,0 +1,39 @@
+#include "bench_corpus.h"
+#include "cli_support.h"
+#include "command_registry.h"
+#include "db/pg_params.h"
+#include "ingest/embedder_factory.h"
+
+namespace ac::cli {
+namespace {
+
+// One line per text: its number and its embedding in pgvector's text form, ready for
+// `\copy <table> FROM ...` (bench/graph_recall.sql loads the benchmark's queries this way).
+int runEmbed(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("text"), QStringLiteral("Texts to embed."), QStringLiteral("[text...]"));
+    parser.addOption({QStringLiteral("bench-queries"),
+                      QStringLiteral("Embed the first n queries of `ragctl bench-retrieval` instead."), QStringLiteral("n")});
+    parseOrThrow(parser, args, QStringLiteral("Embed texts with the configured embedder (AGENT_CONSOLE_EMBEDDER) and print "
+                                              "<n>\\t<vector> per text."));
+    QStringList texts = parser.positionalArguments();
+    if (parser.isSet(QStringLiteral("bench-queries"))) {
+        if (!texts.isEmpty())
+            throw UsageError(QStringLiteral("give texts or --bench-queries, not both"));
+        texts = bench::makeQueries(intOption(parser, QStringLiteral("bench-queries"), 1, 100000), bench::CorpusSpec{});
+    }
+    if (texts.isEmpty())
+        throw UsageError(QStringLiteral("nothing to embed: give texts or --bench-queries n"));
+    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
+    const std::vector<ingest::Embedding> vectors = embedder->embed(texts);
+    for (size_t i = 0; i < vectors.size(); ++i)
+        out() << i << '\t' << db::PgParams::vectorLiteral(vectors[i]) << '\n';
+    out().flush();
+    return 0;
+}
+
+const CommandRegistrar kEmbed("embed", "print the embeddings of texts (or of the benchmark's queries)", &runEmbed);
+
+} // namespace
+} // namespace ac::cli
