@@ -7,6 +7,7 @@
 #include "eval/run_report.h"
 #include "eval/run_store.h"
 #include "ingest/embedder_factory.h"
+#include "retrieval/result_json.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -28,12 +29,19 @@ void addEvalOptions(QCommandLineParser& parser)
         {QStringLiteral("compare"), QStringLiteral("Print the difference between two logged runs (ids or JSON files) instead.")},
         {QStringLiteral("modes"), QStringLiteral("Comma-separated modes (default: vector,lexical,hybrid,hybrid+rerank)."), QStringLiteral("list")},
         {QStringLiteral("no-baseline"), QStringLiteral("Skip the in-memory Okapi BM25 baseline.")},
+        {QStringLiteral("allow-unknown-ids"), QStringLiteral("Drop (and count) judgements naming a query or document "
+                                                            "the set lacks, instead of failing.")},
         {QStringLiteral("bm25-k1"), QStringLiteral("BM25 baseline k1 (default 0.9)."), QStringLiteral("x"), QStringLiteral("0.9")},
         {QStringLiteral("bm25-b"), QStringLiteral("BM25 baseline b (default 0.4)."), QStringLiteral("x"), QStringLiteral("0.4")},
         {QStringLiteral("queries"), QStringLiteral("Use only the first N judged queries."), QStringLiteral("n"), QStringLiteral("0")},
         {QStringLiteral("candidates"), QStringLiteral("Candidates per retrieval leg."), QStringLiteral("n")},
         {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search."), QStringLiteral("n")},
+        {QStringLiteral("fusion"), QStringLiteral("How the legs are merged: convex | rrf."), QStringLiteral("method")},
         {QStringLiteral("rrf-k"), QStringLiteral("Reciprocal rank fusion k."), QStringLiteral("n")},
+        {QStringLiteral("vector-weight"), QStringLiteral("Fusion weight of the vector leg."), QStringLiteral("w")},
+        {QStringLiteral("lexical-weight"), QStringLiteral("Fusion weight of the lexical leg."), QStringLiteral("w")},
+        {QStringLiteral("lexical-k1"), QStringLiteral("BM25 k1 of the product's lexical leg."), QStringLiteral("x")},
+        {QStringLiteral("lexical-b"), QStringLiteral("BM25 b of the product's lexical leg."), QStringLiteral("x")},
         {QStringLiteral("rerank-depth"), QStringLiteral("Fused candidates the reranker reorders."), QStringLiteral("n")},
         {QStringLiteral("vector-path"), QStringLiteral("auto, hnsw or exact."), QStringLiteral("path")},
         {QStringLiteral("max-tokens"), QStringLiteral("Chunker maximum tokens."), QStringLiteral("n")},
@@ -78,6 +86,20 @@ eval::EvalOptions evalOptions(const QCommandLineParser& parser)
         search.efSearch = intOption(parser, QStringLiteral("ef-search"), 1, 1000);
     if (parser.isSet(QStringLiteral("rrf-k")))
         search.rrfK = intOption(parser, QStringLiteral("rrf-k"), 0, 100000);
+    if (parser.isSet(QStringLiteral("fusion"))) {
+        const auto fusion = retrieval::fusionFromName(parser.value(QStringLiteral("fusion")));
+        if (!fusion)
+            throw UsageError(QStringLiteral("--fusion must be convex or rrf"));
+        search.fusion = *fusion;
+    }
+    if (parser.isSet(QStringLiteral("vector-weight")))
+        search.vectorWeight = doubleOption(parser, QStringLiteral("vector-weight"), 0.0, 100.0);
+    if (parser.isSet(QStringLiteral("lexical-weight")))
+        search.lexicalWeight = doubleOption(parser, QStringLiteral("lexical-weight"), 0.0, 100.0);
+    if (parser.isSet(QStringLiteral("lexical-k1")))
+        search.bm25.k1 = doubleOption(parser, QStringLiteral("lexical-k1"), 0.0, 10.0);
+    if (parser.isSet(QStringLiteral("lexical-b")))
+        search.bm25.b = doubleOption(parser, QStringLiteral("lexical-b"), 0.0, 1.0);
     if (parser.isSet(QStringLiteral("rerank-depth")))
         search.rerankDepth = intOption(parser, QStringLiteral("rerank-depth"), 1, 1000);
     if (parser.isSet(QStringLiteral("vector-path"))) {
@@ -155,7 +177,11 @@ int runEval(const QStringList& args)
             perQuery->write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
         };
     }
-    const eval::BeirDataset dataset = eval::loadBeirDataset(parser.positionalArguments().front());
+    eval::BeirLoadOptions load;
+    load.allowUnknownIds = parser.isSet(QStringLiteral("allow-unknown-ids"));
+    const eval::BeirDataset dataset = eval::loadBeirDataset(parser.positionalArguments().front(), QStringLiteral("test"), load);
+    for (const QString& warning : dataset.warnings)
+        err() << "ragctl eval: warning: " << warning << Qt::endl;
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());

@@ -42,9 +42,15 @@ void addRetrievalOptions(QCommandLineParser& parser, int defaultK)
         {QStringLiteral("exact-threshold"), QStringLiteral("Auto path: exact scan up to this many authorised rows."),
          QStringLiteral("n"), QString::number(defaults.exactScanThreshold)},
         {QStringLiteral("no-rerank"), QStringLiteral("Skip the rerank stage.")},
+        {QStringLiteral("fusion"), QStringLiteral("How the legs are merged: convex | rrf."), QStringLiteral("method"),
+         retrieval::fusionName(defaults.fusion)},
         {QStringLiteral("rrf-k"), QStringLiteral("Reciprocal Rank Fusion k."), QStringLiteral("n"), QString::number(defaults.rrfK)},
-        {QStringLiteral("vector-weight"), QStringLiteral("RRF weight of the vector leg."), QStringLiteral("w"), QStringLiteral("1")},
-        {QStringLiteral("lexical-weight"), QStringLiteral("RRF weight of the lexical leg."), QStringLiteral("w"), QStringLiteral("1")},
+        {QStringLiteral("vector-weight"), QStringLiteral("Fusion weight of the vector leg."), QStringLiteral("w"),
+         QString::number(defaults.vectorWeight)},
+        {QStringLiteral("lexical-weight"), QStringLiteral("Fusion weight of the lexical leg."), QStringLiteral("w"),
+         QString::number(defaults.lexicalWeight)},
+        {QStringLiteral("lexical-k1"), QStringLiteral("BM25 k1 of the lexical leg."), QStringLiteral("x"), QString::number(defaults.bm25.k1)},
+        {QStringLiteral("lexical-b"), QStringLiteral("BM25 b of the lexical leg."), QStringLiteral("x"), QString::number(defaults.bm25.b)},
         {QStringLiteral("reranker-url"), QStringLiteral("Cohere/Jina/TEI-compatible /rerank endpoint (key: "
                                                         "AGENT_CONSOLE_RERANK_API_KEY)."), QStringLiteral("url")},
         {QStringLiteral("reranker-model"), QStringLiteral("Model name sent to the reranker."), QStringLiteral("name")},
@@ -75,9 +81,15 @@ retrieval::RetrievalOptions retrievalOptions(const QCommandLineParser& parser)
     o.maxScanTuples = intOption(parser, QStringLiteral("max-scan-tuples"), 1, 100000000);
     o.exactScanThreshold = intOption(parser, QStringLiteral("exact-threshold"), 0, 100000000);
     o.rerank = !parser.isSet(QStringLiteral("no-rerank"));
+    const auto fusion = retrieval::fusionFromName(parser.value(QStringLiteral("fusion")));
+    if (!fusion)
+        throw UsageError(QStringLiteral("--fusion must be convex or rrf"));
+    o.fusion = *fusion;
     o.rrfK = intOption(parser, QStringLiteral("rrf-k"), 0, 100000);
     o.vectorWeight = doubleOption(parser, QStringLiteral("vector-weight"), 0, 100);
     o.lexicalWeight = doubleOption(parser, QStringLiteral("lexical-weight"), 0, 100);
+    o.bm25.k1 = doubleOption(parser, QStringLiteral("lexical-k1"), 0, 10);
+    o.bm25.b = doubleOption(parser, QStringLiteral("lexical-b"), 0, 1);
     return o;
 }
 

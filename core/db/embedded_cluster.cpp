@@ -187,6 +187,18 @@ void EmbeddedCluster::prepareDirectories()
     const QFileInfo base(options_.baseDir);
     if (base.exists() && !base.isDir())
         throw ClusterError(QStringLiteral("the database directory %1 is a file, not a directory").arg(base.filePath()));
+    // Only a directory of our layout (or an empty one) is ours to take over: as root the whole
+    // directory is given to the service user, and a --data-dir of /root or /etc must not be.
+    if (base.exists()) {
+        static const QStringList ours{QStringLiteral("data"), QStringLiteral("run"), QStringLiteral("server.log")};
+        const QStringList entries = QDir(options_.baseDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System
+                                                                    | QDir::NoDotAndDotDot);
+        for (const QString& entry : entries)
+            if (!ours.contains(entry))
+                throw ClusterError(QStringLiteral("%1 is not empty and not an Agent Console database directory (it holds "
+                                                  "%2); choose an empty or new --data-dir")
+                                       .arg(options_.baseDir, entry));
+    }
     for (const QString& dir : {options_.baseDir, socketDir()}) {
         if (!QDir().mkpath(dir))
             throw ClusterError(QStringLiteral("cannot create the database directory %1 (permission denied?)").arg(dir));

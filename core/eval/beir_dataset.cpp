@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QSet>
 
 namespace ac::eval {
 namespace {
@@ -48,9 +49,16 @@ QString requiredString(const QJsonObject& object, const char* key, const QString
     throw EvalError(QStringLiteral("%1:%2: missing \"%3\"").arg(path).arg(lineNo).arg(QLatin1String(key)));
 }
 
-Qrels parseQrels(const QByteArray& bytes, const QString& path)
+struct QrelsRow {
+    QString query;
+    QString document;
+    int score = 0;
+    int line = 0;
+};
+
+std::vector<QrelsRow> parseQrels(const QByteArray& bytes, const QString& path)
 {
-    Qrels qrels;
+    std::vector<QrelsRow> rows;
     int lineNo = 0;
     for (const QByteArray& raw : bytes.split('\n')) {
         ++lineNo;
@@ -65,14 +73,39 @@ Qrels parseQrels(const QByteArray& bytes, const QString& path)
         if (!ok)
             throw EvalError(QStringLiteral("%1:%2: expected query-id<TAB>corpus-id<TAB>score").arg(path).arg(lineNo));
         if (score > 0)
-            qrels[QString::fromUtf8(fields[0])].insert(QString::fromUtf8(fields[1]), score);
+            rows.push_back({QString::fromUtf8(fields[0]), QString::fromUtf8(fields[1]), score, lineNo});
     }
+    return rows;
+}
+
+// Rows naming a query or document the set does not have: an error at the first (file:line), or,
+// when allowed, dropped and counted in a warning.
+Qrels checkedQrels(const std::vector<QrelsRow>& rows, const QHash<QString, int>& documents,
+                   const QSet<QString>& queries, const QString& path, const BeirLoadOptions& options, QStringList& warnings)
+{
+    Qrels qrels;
+    int unknownQueries = 0, unknownDocuments = 0;
+    for (const QrelsRow& row : rows) {
+        const bool queryKnown = queries.contains(row.query);
+        const bool documentKnown = documents.contains(row.document);
+        if (!options.allowUnknownIds && !queryKnown)
+            throw EvalError(QStringLiteral("%1:%2: query %3 is not in queries.jsonl").arg(path).arg(row.line).arg(row.query));
+        if (!options.allowUnknownIds && !documentKnown)
+            throw EvalError(QStringLiteral("%1:%2: document %3 is not in corpus.jsonl").arg(path).arg(row.line).arg(row.document));
+        unknownQueries += queryKnown ? 0 : 1;
+        unknownDocuments += documentKnown ? 0 : 1;
+        if (queryKnown && documentKnown)
+            qrels[row.query].insert(row.document, row.score);
+    }
+    if (unknownQueries || unknownDocuments)
+        warnings << QStringLiteral("%1: ignored %2 judgement rows naming a query not in queries.jsonl and %3 naming a "
+                                   "document not in corpus.jsonl").arg(path).arg(unknownQueries).arg(unknownDocuments);
     return qrels;
 }
 
 } // namespace
 
-BeirDataset loadBeirDataset(const QString& folder, const QString& split)
+BeirDataset loadBeirDataset(const QString& folder, const QString& split, const BeirLoadOptions& options)
 {
     const QDir dir(folder);
     const QString corpusPath = dir.filePath(QStringLiteral("corpus.jsonl"));
@@ -103,12 +136,19 @@ BeirDataset loadBeirDataset(const QString& folder, const QString& split)
         seen.insert(doc.id, lineNo);
         dataset.corpus.push_back(std::move(doc));
     });
-    dataset.qrels = parseQrels(qrelsBytes, qrelsPath);
+    std::vector<BeirQuery> queries;
+    QSet<QString> queryIds;
     forEachJsonLine(queriesBytes, queriesPath, [&](const QJsonObject& object, int lineNo) {
         BeirQuery query{requiredString(object, "_id", queriesPath, lineNo), requiredString(object, "text", queriesPath, lineNo)};
+        if (queryIds.contains(query.id))
+            throw EvalError(QStringLiteral("%1:%2: duplicate _id %3").arg(queriesPath).arg(lineNo).arg(query.id));
+        queryIds.insert(query.id);
+        queries.push_back(std::move(query));
+    });
+    dataset.qrels = checkedQrels(parseQrels(qrelsBytes, qrelsPath), seen, queryIds, qrelsPath, options, dataset.warnings);
+    for (BeirQuery& query : queries)
         if (dataset.qrels.contains(query.id))
             dataset.queries.push_back(std::move(query));
-    });
     if (dataset.corpus.empty() || dataset.queries.empty())
         throw EvalError(QStringLiteral("%1: no documents or no judged queries").arg(folder));
     return dataset;

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -31,10 +32,18 @@ struct BeirDataset {
     std::vector<BeirDocument> corpus;
     std::vector<BeirQuery> queries;  // only queries that have at least one relevant document
     Qrels qrels;
+    QStringList warnings;  // judgement rows that were ignored (BeirLoadOptions::allowUnknownIds)
+};
+
+struct BeirLoadOptions {
+    // A qrels row naming a query or document that the set does not have is an error (file:line)
+    // unless this is set; then such rows are dropped and counted in BeirDataset::warnings.
+    bool allowUnknownIds = false;
 };
 
 // Reads a folder (a file path or a Qt resource such as ":/fixtures/eval/acme"). Throws EvalError
 // naming the file and line of the first malformed record.
-BeirDataset loadBeirDataset(const QString& folder, const QString& split = QStringLiteral("test"));
+BeirDataset loadBeirDataset(const QString& folder, const QString& split = QStringLiteral("test"),
+                            const BeirLoadOptions& options = {});
 
 } // namespace ac::eval

@@ -4,13 +4,14 @@
 
 namespace ac::retrieval {
 
-LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limit, int matchCap)
+LegQuery lexicalLegQuery(const LegScope& scope, const QString& text, int limit, const Bm25Options& bm25)
 {
     LegQuery q;
     q.leg = QStringLiteral("lexical");
     q.sql = sql::kLexicalLeg;
     q.explainSql = sql::kExplainLexicalLeg;
-    q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit).add(tsQuery).add(matchCap);
+    q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit).add(text)
+        .add(bm25.k1).add(bm25.b).add(bm25.firstPassRows);
     // The tenant is reached through an index even on a table small enough for the planner to prefer
     // scanning every merchant's rows.
     q.settings = {

@@ -4,10 +4,10 @@
 
 namespace ac::retrieval {
 
-// The lexical leg: full-text match of the query's terms chosen by planLexicalQuery, ranked by
-// ts_rank_cd, on the same merchant/version/ACL-filtered rows as the vector leg. `tsQuery` empty:
-// nothing to match, the caller skips the leg.
-LegQuery lexicalLegQuery(const LegScope& scope, const QString& tsQuery, int limit, int matchCap);
+// The lexical leg: Okapi BM25 over the chunks of the same merchant/version/ACL scope as the vector
+// leg, computed in the database from the version's own term statistics (migration 013). `text` is
+// what to search for (the query's terms); empty: nothing to match, the caller skips the leg.
+LegQuery lexicalLegQuery(const LegScope& scope, const QString& text, int limit, const Bm25Options& bm25);
 
 std::vector<RetrievedChunk> runLexicalLeg(db::PgConnection& conn, const LegQuery& query);
 

@@ -13,19 +13,14 @@ inline constexpr const char* kLiveCorpus =
 inline constexpr const char* kSetLocal =
     "SELECT set_config(s.name, s.value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)";
 
-// Planner estimates for choosing the vector path; EXPLAIN without ANALYZE runs nothing. Each names
-// the merchant, so the planner prunes to its partition. Under row-level security every estimate
-// carries the policies' selectivities, so only their ratios to kEstimatePartition are used.
-inline constexpr const char* kEstimateAuthorised =
-    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c "
-    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[]";
-inline constexpr const char* kEstimateMerchant =
-    "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2";
-inline constexpr const char* kEstimatePartition = "EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks c WHERE c.merchant_id = $1";
-// Rows in the merchant's partition, so in the HNSW graph its queries walk (pg_class is readable
-// by every role and no policy applies to it); -1 before the first VACUUM or ANALYZE.
-inline constexpr const char* kPartitionSize =
-    "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(app.chunk_partition_name($1))";
+// Planner estimates for choosing the vector path, in one round trip (migration 014): plan rows of
+// the merchant's partition, its corpus version and the agent's tokens (EXPLAIN without ANALYZE
+// runs nothing; under row-level security every estimate carries the policies' selectivities, so
+// only their ratios are used), and the partition's size from pg_class (0 before the first
+// VACUUM or ANALYZE).
+inline constexpr const char* kPathEstimates =
+    "SELECT partition_rows, version_rows, authorised_rows, table_rows, under_policy "
+    "FROM app.path_estimates($1, $2, $3::text[])";
 
 // Whether more authorised rows exist than a leg returned, counting at most $4 of them.
 inline constexpr const char* kCountAuthorised =
@@ -64,14 +59,14 @@ inline constexpr const char* kVectorLegAclGraph = AC_VECTOR_LEG_COLUMNS "AND c.a
 inline constexpr const char* kAclGraphs = "SELECT app.acl_graphs($1, $2, $3::text[])";
 inline constexpr const char* kAclGraphName = "SELECT app.acl_graph_name($1, $2)";
 
-// $5 is an OR of query terms in to_tsquery syntax; $6 caps how many matches are ranked (the
-// statement stops after that many and sorts only those). The statement itself lives in migration
-// 008 (app.lexical_leg_statement): it runs in a SECURITY DEFINER function that applies the
-// caller's server-side identity, because under row-level security PostgreSQL will not use the
-// tsvector GIN index for `@@` (not leakproof). Inside, the query names the merchant and tests
-// `search_tsv @@ to_tsquery('english', $5)`, stemmed with the configuration search_tsv was built with.
-inline constexpr const char* kLexicalLeg = "SELECT * FROM app.lexical_leg($1, $2, $3::text[], $5, $6, $4)";
-inline constexpr const char* kExplainLexicalLeg = "SELECT app.explain_lexical_leg($1, $2, $3::text[], $5, $6, $4)";
+// The lexical leg, Okapi BM25 (migration 013): $5 the query text (the server stems it with the
+// configuration search_tsv uses), $6 k1, $7 b, $8 how many chunks the first MaxScore pass may
+// match. It runs in a SECURITY DEFINER function that applies the caller's server-side identity,
+// because under row-level security PostgreSQL will not use the tsvector GIN index for `@@` (not
+// leakproof); the statement and its term statistics live there too.
+inline constexpr const char* kLexicalLeg = "SELECT * FROM app.bm25_leg($1, $2, $3::text[], $5, $6, $7, $8, $4)";
+inline constexpr const char* kExplainLexicalLeg =
+    "SELECT plan, searched FROM app.explain_bm25_leg($1, $2, $3::text[], $5, $6, $7, $8, $4)";
 
 // Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
 inline constexpr const char* kSourceTitles =
@@ -102,14 +97,5 @@ namespace ac::retrieval::sql {
 inline constexpr const char* kCountScope =
     "SELECT count(*) AS merchant_rows, count(*) FILTER (WHERE c.acl && $3::text[]) AS authorised_rows "
     "FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = $2";
-
-} // namespace ac::retrieval::sql
-
-namespace ac::retrieval::sql {
-
-// How common each query term ($2) is in the merchant's chunks ($1), from ANALYZE's lexeme
-// statistics of its partition (migration 008: a SECURITY DEFINER function, as pg_stats hides them
-// from agents); NULL means rarer than anything tracked.
-inline constexpr const char* kTermFrequencies = "SELECT term, frequency FROM app.term_frequencies($1, $2::text[])";
 
 } // namespace ac::retrieval::sql

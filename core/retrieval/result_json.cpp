@@ -30,6 +30,19 @@ std::optional<Mode> modeFromName(const QString& name)
     return std::nullopt;
 }
 
+QString fusionName(FusionMethod method)
+{
+    return method == FusionMethod::Rrf ? QStringLiteral("rrf") : QStringLiteral("convex");
+}
+
+std::optional<FusionMethod> fusionFromName(const QString& name)
+{
+    for (FusionMethod m : {FusionMethod::Rrf, FusionMethod::Convex})
+        if (name.compare(fusionName(m), Qt::CaseInsensitive) == 0)
+            return m;
+    return std::nullopt;
+}
+
 QJsonObject scoresToJson(const Scores& s)
 {
     QJsonObject o;

@@ -6,6 +6,8 @@ namespace ac::retrieval {
 
 QString modeName(Mode mode);
 std::optional<Mode> modeFromName(const QString& name);  // "vector" | "lexical" | "hybrid"
+QString fusionName(FusionMethod method);
+std::optional<FusionMethod> fusionFromName(const QString& name);  // "rrf" | "convex"
 
 QJsonObject scoresToJson(const Scores& scores);
 QJsonObject chunkToJson(const RetrievedChunk& chunk);

@@ -12,6 +12,10 @@ namespace ac::retrieval {
 
 enum class Mode { Vector, Lexical, Hybrid };
 
+// How the two legs are merged (retrieval/fusion.h): reciprocal rank fusion, or a convex
+// combination of each leg's min-max normalised scores.
+enum class FusionMethod { Rrf, Convex };
+
 // Who is asking. Loaded from the agents table for the authenticated database identity; the
 // retrieval SQL filters on these explicitly and row-level security enforces them regardless.
 struct AgentIdentity {
@@ -22,6 +26,16 @@ struct AgentIdentity {
     QStringList aclTokens;  // {"u1", "role:staff"}
 };
 
+// Okapi BM25 of the lexical leg: Lucene's defaults. On our own dev split (man pages, BENCHMARKS.md)
+// no other k1/b in {0.9, 1.2, 1.5} x {0.4, 0.75, 0.9} won by more than 0.01 nDCG@10 on both halves.
+struct Bm25Options {
+    double k1 = 1.2;           // term-frequency saturation
+    double b = 0.75;           // length normalisation (0: none, 1: full)
+    // The first MaxScore pass searches the rarest query terms until they match this many chunks;
+    // the result is exact either way, this only decides how much the first pass reads.
+    int firstPassRows = 2000;
+};
+
 struct RetrievalOptions {
     int k = 5;
     Mode mode = Mode::Hybrid;
@@ -30,9 +44,12 @@ struct RetrievalOptions {
     // hnsw.ef_search: with the m = 32 graphs (migration 010), 200 gave recall@10 0.953 at 1M chunks
     // (100: 0.928; BENCHMARKS.md).
     int efSearch = 200;
-    int rrfK = 60;
-    double vectorWeight = 1.0;
-    double lexicalWeight = 1.0;
+    // Convex 0.3 / 0.7: best of {0.2 .. 0.6} on one half of our dev split, confirmed on the other
+    // half, where it beat both legs and RRF (which lost to its lexical leg; BENCHMARKS.md).
+    FusionMethod fusion = FusionMethod::Convex;
+    int rrfK = 60;                 // RRF only
+    double vectorWeight = 0.3;     // each leg's weight in the fusion
+    double lexicalWeight = 0.7;
     bool explain = false;          // capture EXPLAIN (ANALYZE, BUFFERS) of the query that ran
     // Auto chooses the HNSW index or an exact scan per query from planner estimates.
     enum class VectorPath { Auto, Hnsw, Exact };
@@ -45,9 +62,7 @@ struct RetrievalOptions {
     int exactScanThreshold = 5000;
     int rerankDepth = 50;          // how many fused candidates the reranker reorders
     int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)
-    double maxTermFrequency = 0.05; // lexical leg drops terms in more chunks than this (while rarer remain)
-    int lexicalMatchCap = 500;     // lexical leg ranks at most this many matching rows
-    int lexicalRowBudget = 20000;  // lexical leg never searches a term expected in more rows than this
+    Bm25Options bm25;
 };
 
 struct RetrievalRequest {
@@ -59,7 +74,7 @@ struct RetrievalRequest {
 struct Scores {
     std::optional<double> vectorSimilarity;  // 1 - cosine distance
     std::optional<int> vectorRank;           // 1-based, within the vector leg
-    std::optional<double> lexicalScore;      // ts_rank_cd
+    std::optional<double> lexicalScore;      // BM25
     std::optional<int> lexicalRank;
     double fused = 0.0;                      // weighted RRF
     std::optional<double> rerank;
@@ -100,7 +115,7 @@ struct Diagnostics {
     QStringList notes;
     qint64 authorisedRowsEstimate = 0;  // planner estimate: merchant + corpus version + ACL
     qint64 merchantRowsEstimate = 0;    // planner estimate: merchant + corpus version
-    QString lexicalQuery;               // the to_tsquery text the lexical leg ran
+    QString lexicalQuery;               // the terms the lexical leg searched (BM25)
     QString reranker;                   // "lexical" | "http" | "" (off)
     QJsonObject settings;               // every knob the query ran with (GUC values included)
 };

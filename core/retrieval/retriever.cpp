@@ -2,13 +2,12 @@
 
 #include "retrieval/acl_graphs.h"
 #include "retrieval/lexical_leg.h"
-#include "retrieval/lexical_terms.h"
 #include "retrieval/live_corpus.h"
 #include "retrieval/plan_tree.h"
 #include "retrieval/query_sql.h"
 #include "retrieval/query_terms.h"
 #include "retrieval/result_json.h"
-#include "retrieval/rrf_fusion.h"
+#include "retrieval/fusion.h"
 #include "retrieval/source_diversity.h"
 #include "retrieval/vector_leg.h"
 #include "retrieval/vector_path.h"
@@ -55,8 +54,11 @@ void validate(const RetrievalRequest& request)
         throw RetrievalError(QStringLiteral("the RRF k must not be negative"));
     if (o.maxScanTuples < 1)
         throw RetrievalError(QStringLiteral("max_scan_tuples must be positive"));
-    if (o.lexicalRowBudget < 1)
-        throw RetrievalError(QStringLiteral("the lexical row budget must be positive"));
+    if (!(o.bm25.k1 >= 0 && o.bm25.k1 <= 10) || !(o.bm25.b >= 0 && o.bm25.b <= 1))
+        throw RetrievalError(QStringLiteral("BM25 needs 0 <= k1 <= 10 and 0 <= b <= 1 (got k1 %1, b %2)")
+                                 .arg(o.bm25.k1).arg(o.bm25.b));
+    if (o.bm25.firstPassRows < 1)
+        throw RetrievalError(QStringLiteral("the BM25 first-pass row count must be positive"));
 }
 
 QString iterativeScanName(const VectorLegSettings& s)
@@ -93,46 +95,28 @@ bool statisticsStale(db::PgConnection& conn, const QString& merchantId)
     return r.boolean(0, "never") || modified > std::max<qint64>(1000, live / 5);
 }
 
-// The lexical leg: plan the terms, search, widen when the rarer terms found too little.
+// The lexical leg: BM25 over the query's terms (stop words go on the server, which stems them).
 struct LexicalStage {
     std::vector<RetrievedChunk> hits;
-    QString tsQuery;
+    QString terms;
     QStringList notes;
     std::vector<LegQuery> ran;
     double ms = 0;
 };
 
 LexicalStage runLexicalStage(db::PgConnection& conn, const LegScope& scope, const QString& query,
-                             const RetrievalOptions& o, qint64 tableRows, int limit)
+                             const RetrievalOptions& o, int limit)
 {
     QElapsedTimer timer;
     timer.start();
     LexicalStage stage;
-    LexicalBudget budget;
-    budget.maxFrequency = o.maxTermFrequency;
-    budget.maxRows = o.lexicalRowBudget;
-    budget.rows = static_cast<double>(tableRows);
-    const LexicalQuery lexical = planLexicalQuery(conn, scope.merchantId, extractQueryTerms(query), budget);
-    stage.tsQuery = lexical.tsQuery;
-    if (!lexical.unaffordable.isEmpty())
-        stage.notes << QStringLiteral("lexical leg left out terms expected in more than %1 rows: %2")
-                           .arg(o.lexicalRowBudget).arg(lexical.unaffordable.join(QLatin1String(", ")));
-    if (!lexical.dropped.isEmpty())
-        stage.notes << QStringLiteral("lexical leg left out common terms: %1").arg(lexical.dropped.join(QLatin1String(", ")));
-    if (stage.tsQuery.isEmpty()) {
+    const QueryTerms terms = extractQueryTerms(query);
+    stage.terms = (terms.identifiers + terms.words).join(QLatin1Char(' '));
+    if (stage.terms.isEmpty()) {
         stage.notes << QStringLiteral("no searchable terms in the query: lexical leg skipped");
     } else {
-        stage.ran.push_back(lexicalLegQuery(scope, stage.tsQuery, limit, o.lexicalMatchCap));
+        stage.ran.push_back(lexicalLegQuery(scope, stage.terms, limit, o.bm25));
         stage.hits = runLexicalLeg(conn, stage.ran.back());
-        if (static_cast<int>(stage.hits.size()) < o.k && !lexical.widened.isEmpty()) {
-            // The rarer terms alone (or every common term at once) found too little: search
-            // any affordable term after all (still capped).
-            stage.tsQuery = lexical.widened;
-            stage.notes << QStringLiteral("lexical leg widened to %1 terms").arg(lexical.widened.count(QLatin1Char('|')) + 1);
-            stage.ran.push_back(lexicalLegQuery(scope, stage.tsQuery, limit, o.lexicalMatchCap));
-            stage.ran.back().leg = QStringLiteral("lexical_widened");
-            stage.hits = runLexicalLeg(conn, stage.ran.back());
-        }
     }
     stage.ms = timer.nsecsElapsed() / 1e6;
     return stage;
@@ -216,8 +200,8 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     // checks its role there, off the critical path), or after it on this one.
     std::future<LexicalStage> lexical;
     if (wantLexical) {
-        const auto stage = [&, tableRows = estimates.table](db::PgConnection& conn) {
-            return runLexicalStage(conn, scope, request.query, o, tableRows, limit);
+        const auto stage = [&](db::PgConnection& conn) {
+            return runLexicalStage(conn, scope, request.query, o, limit);
         };
         if (twoSessions) {
             static const QRegularExpression snapshotId(QStringLiteral("^[0-9A-F]+-[0-9A-F]+-[0-9]+$"));
@@ -296,7 +280,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
                            .arg(stage.ms, 0, 'f', 2);
         }
         lexicalHits = std::move(stage.hits);
-        d.lexicalQuery = stage.tsQuery;
+        d.lexicalQuery = stage.terms;
         d.notes << stage.notes;
         for (LegQuery& q : stage.ran)
             ran.push_back(std::move(q));
@@ -305,7 +289,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     }
 
     std::vector<RetrievedChunk> fused =
-        fuseReciprocalRank(std::move(vectorHits), std::move(lexicalHits), {o.rrfK, o.vectorWeight, o.lexicalWeight});
+        fuse(std::move(vectorHits), std::move(lexicalHits), {o.fusion, o.rrfK, o.vectorWeight, o.lexicalWeight});
     clock.lap(QStringLiteral("fusion"));
 
     if (o.rerank && !fused.empty()) {
@@ -332,6 +316,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         {QStringLiteral("mode"), modeName(o.mode)},
         {QStringLiteral("k"), o.k},
         {QStringLiteral("candidates"), limit},
+        {QStringLiteral("fusion"), fusionName(o.fusion)},
         {QStringLiteral("rrf_k"), o.rrfK},
         {QStringLiteral("vector_weight"), o.vectorWeight},
         {QStringLiteral("lexical_weight"), o.lexicalWeight},
@@ -339,9 +324,9 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         {QStringLiteral("rerank_depth"), o.rerankDepth},
         {QStringLiteral("max_per_source"), o.maxPerSource},
         {QStringLiteral("exact_scan_threshold"), o.exactScanThreshold},
-        {QStringLiteral("max_term_frequency"), o.maxTermFrequency},
-        {QStringLiteral("lexical_match_cap"), o.lexicalMatchCap},
-        {QStringLiteral("lexical_row_budget"), o.lexicalRowBudget},
+        {QStringLiteral("bm25_k1"), o.bm25.k1},
+        {QStringLiteral("bm25_b"), o.bm25.b},
+        {QStringLiteral("bm25_first_pass_rows"), o.bm25.firstPassRows},
         {QStringLiteral("corpus_version"), corpus->version},
         {QStringLiteral("embedding_model"), corpus->model},
     };

@@ -2,53 +2,21 @@
 
 #include "retrieval/query_sql.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-
 #include <algorithm>
 
 namespace ac::retrieval {
 
-namespace {
-
-// Policies show up as InitPlans (their identity subqueries).
-bool hasInitPlan(const QJsonObject& node)
-{
-    if (node.value(QLatin1String("Subplan Name")).toString().startsWith(QLatin1String("InitPlan")))
-        return true;
-    for (const QJsonValue& child : node.value(QLatin1String("Plans")).toArray())
-        if (hasInitPlan(child.toObject()))
-            return true;
-    return false;
-}
-
-double planRows(db::PgConnection& conn, const char* explain, const db::PgParams& params, bool& underPolicy)
-{
-    const db::PgResult result = conn.exec(explain, params);
-    const QJsonObject plan = QJsonDocument::fromJson(result.bytes(0, 0)).array().first().toObject()
-                                 .value(QLatin1String("Plan")).toObject();
-    underPolicy = underPolicy || hasInitPlan(plan);
-    return plan.value(QLatin1String("Plan Rows")).toDouble();
-}
-
-} // namespace
-
 PathEstimates estimatePath(db::PgConnection& conn, const LegScope& scope)
 {
+    const db::PgResult r = conn.exec(
+        sql::kPathEstimates, db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens));
     PathEstimates e;
-    const db::PgParams merchant = db::PgParams().add(scope.merchantId);
-    const double partition = std::max(1.0, planRows(conn, sql::kEstimatePartition, merchant, e.underPolicy));
-    const double authorised = planRows(
-        conn, sql::kEstimateAuthorised,
-        db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens), e.underPolicy);
-    const double version = planRows(conn, sql::kEstimateMerchant,
-                                    db::PgParams().add(scope.merchantId).add(scope.corpusVersion), e.underPolicy);
-    const db::PgResult size = conn.exec(sql::kPartitionSize, merchant);
-    e.table = size.empty() || size.isNull(0, 0) ? 0 : std::max<qint64>(0, size.integer(0, 0));
+    const double partition = std::max(1.0, r.real(0, "partition_rows"));
+    e.table = r.integer(0, "table_rows");
+    e.underPolicy = r.boolean(0, "under_policy");
     // The same policy selectivities scale all three plans; their ratios do not depend on them.
-    e.merchant = qRound64(e.table * std::min(1.0, version / partition));
-    e.authorised = qRound64(e.table * std::min(1.0, authorised / partition));
+    e.merchant = qRound64(e.table * std::min(1.0, r.real(0, "version_rows") / partition));
+    e.authorised = qRound64(e.table * std::min(1.0, r.real(0, "authorised_rows") / partition));
     return e;
 }
 

@@ -71,6 +71,25 @@ private slots:
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("data/precious.txt"))));
     }
 
+    // As root the database directory is given to the service user: an existing directory that is
+    // not ours (a --data-dir of /root, say) is refused, and keeps its owner.
+    void refusesToTakeOverAnExistingForeignDirectory()
+    {
+        QTemporaryDir dir(QStringLiteral("/tmp/ac-cluster-XXXXXX"));
+        QFile(dir.filePath(QStringLiteral(".bashrc"))).open(QIODevice::WriteOnly);
+        const uint owner = QFileInfo(dir.path()).ownerId();
+        db::EmbeddedCluster cluster(throwaway(dir.path()));
+        try {
+            cluster.start();
+            QFAIL("took over a foreign directory");
+        } catch (const db::ClusterError& error) {
+            QVERIFY2(QString::fromUtf8(error.what()).contains(QLatin1String("not an Agent Console database directory")),
+                     error.what());
+        }
+        QCOMPARE(QFileInfo(dir.path()).ownerId(), owner);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("data"))));
+    }
+
     void reportsASocketInUse()
     {
         QTemporaryDir first(QStringLiteral("/tmp/ac-cluster-XXXXXX"));

@@ -66,6 +66,10 @@ private slots:
                                       << kQrels << QStringLiteral("duplicate");
         QTest::newRow("qrels_columns") << kCorpus << QByteArray("query-id\tcorpus-id\tscore\nq1 d1 1\n")
                                        << QStringLiteral("test.tsv:2");
+        QTest::newRow("qrels_unknown_query") << kCorpus << QByteArray(kQrels + "q9\td1\t1\n")
+                                             << QStringLiteral("test.tsv:5: query q9 is not in queries.jsonl");
+        QTest::newRow("qrels_unknown_document") << kCorpus << QByteArray(kQrels + "q1\td404\t1\n")
+                                                << QStringLiteral("test.tsv:5: document d404 is not in corpus.jsonl");
     }
     void rejectsMalformedInput()
     {
@@ -82,6 +86,24 @@ private slots:
         } catch (const EvalError& error) {
             QVERIFY2(QString::fromUtf8(error.what()).contains(mentions), error.what());
         }
+    }
+
+    void unknownIdsCanBeDroppedWithAWarning()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("corpus.jsonl"), kCorpus);
+        writeFile(dir.filePath("queries.jsonl"), kQueries);
+        writeFile(dir.filePath("qrels/test.tsv"), kQrels + "q9\td1\t1\nq1\td404\t1\nq1\td405\t1\n");
+        BeirLoadOptions lenient;
+        lenient.allowUnknownIds = true;
+        const BeirDataset dataset = loadBeirDataset(dir.path(), QStringLiteral("test"), lenient);
+        QCOMPARE(dataset.queries.size(), size_t(2));
+        QCOMPARE(dataset.qrels.value("q1").size(), 1);
+        QCOMPARE(dataset.warnings.size(), 1);
+        QVERIFY2(dataset.warnings.front().contains(QLatin1String("1 judgement rows naming a query"))
+                     || dataset.warnings.front().contains(QLatin1String("ignored 1 judgement")),
+                 qPrintable(dataset.warnings.front()));
+        QVERIFY2(dataset.warnings.front().contains(QLatin1String("and 2 naming a document")), qPrintable(dataset.warnings.front()));
     }
 
     void missingFolderNamesTheFile()

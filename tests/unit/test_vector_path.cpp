@@ -1,4 +1,3 @@
-#include "retrieval/lexical_terms.h"
 #include "retrieval/acl_graphs.h"
 #include "retrieval/vector_leg.h"
 #include "retrieval/vector_path.h"
@@ -74,62 +73,6 @@ private slots:
         QCOMPARE(merged[0].chunkId, qint64(1));
         QCOMPARE(merged[1].chunkId, qint64(4));
         QCOMPARE(merged[2].chunkId, qint64(2));
-    }
-
-    void choosesLexicalTerms_data()
-    {
-        QTest::addColumn<QStringList>("terms");
-        QTest::addColumn<QList<double>>("frequencies");
-        QTest::addColumn<QStringList>("identifiers");
-        QTest::addColumn<QString>("tsQuery");
-        QTest::addColumn<QStringList>("dropped");
-        QTest::addColumn<double>("rows");
-        QTest::addColumn<QString>("widened");
-        QTest::addColumn<QStringList>("unaffordable");
-        const QStringList none;
-        QTest::newRow("unknown_are_rare") << QStringList{"refund", "widget"} << QList<double>{-1, -1} << none
-                                          << "refund | widget" << none << 0.0 << "" << none;
-        QTest::newRow("common_dropped") << QStringList{"refund", "kettle"} << QList<double>{0.3, 0.01} << none
-                                        << "kettle" << QStringList{"refund"} << 0.0 << "refund | kettle" << none;
-        QTest::newRow("identifier_always_kept") << QStringList{"4821", "refund"} << QList<double>{0.5, 0.3}
-                                                << QStringList{"4821"} << "4821" << QStringList{"refund"} << 0.0
-                                                << "4821 | refund" << none;
-        QTest::newRow("all_common_anded") << QStringList{"refund", "order"} << QList<double>{0.3, 0.2} << none
-                                          << "refund & order" << none << 0.0 << "refund | order" << none;
-        QTest::newRow("empty") << QStringList{} << QList<double>{} << none << "" << none << 0.0 << "" << none;
-        // 300,000 rows, 20,000 affordable: 0.3 -> 90,000 rows (never searched); kettle 3,000 and
-        // parcel 18,000 together exceed the budget, so there is nothing to widen to.
-        QTest::newRow("large_tenant_skips_unaffordable")
-            << QStringList{"refund", "kettle", "parcel"} << QList<double>{0.3, 0.01, 0.06} << none << "kettle"
-            << QStringList{"parcel"} << 300000.0 << "" << QStringList{"refund"};
-        QTest::newRow("large_tenant_widening_within_budget")
-            << QStringList{"blender", "parcel", "damaged"} << QList<double>{0.001, 0.06, 0.055} << none << "blender"
-            << QStringList{"parcel", "damaged"} << 300000.0 << "blender | damaged" << none;
-        QTest::newRow("large_tenant_every_term_unaffordable")
-            << QStringList{"refund", "order"} << QList<double>{0.3, 0.2} << none << "" << none << 300000.0 << ""
-            << QStringList{"refund", "order"};
-        QTest::newRow("large_tenant_identifier_kept")
-            << QStringList{"48213", "refund"} << QList<double>{0.4, 0.3} << QStringList{"48213"} << "48213" << none
-            << 300000.0 << "" << QStringList{"refund"};
-    }
-    void choosesLexicalTerms()
-    {
-        QFETCH(QStringList, terms);
-        QFETCH(QList<double>, frequencies);
-        QFETCH(QStringList, identifiers);
-        QFETCH(QString, tsQuery);
-        QFETCH(QStringList, dropped);
-        QFETCH(double, rows);
-        QFETCH(QString, widened);
-        QFETCH(QStringList, unaffordable);
-        LexicalBudget budget;
-        budget.rows = rows;
-        const LexicalQuery q = chooseLexicalTerms(terms, std::vector<double>(frequencies.begin(), frequencies.end()),
-                                                  identifiers, budget);
-        QCOMPARE(q.tsQuery, tsQuery);
-        QCOMPARE(q.dropped, dropped);
-        QCOMPARE(q.widened, widened);
-        QCOMPARE(q.unaffordable, unaffordable);
     }
 };
 

@@ -1,4 +1,4 @@
-#include "retrieval/rrf_fusion.h"
+#include "retrieval/fusion.h"
 
 #include <QTest>
 
@@ -33,7 +33,7 @@ QList<qint64> ids(const std::vector<RetrievedChunk>& chunks)
 
 } // namespace
 
-class TestRrfFusion : public QObject {
+class TestFusion : public QObject {
     Q_OBJECT
 private slots:
     void order_data()
@@ -64,7 +64,7 @@ private slots:
         std::vector<RetrievedChunk> v, l;
         for (qint64 id : vector) { RetrievedChunk c; c.chunkId = id; v.push_back(c); }
         for (qint64 id : lexical) { RetrievedChunk c; c.chunkId = id; l.push_back(c); }
-        const auto fused = fuseReciprocalRank(v, l, {60, vectorWeight, lexicalWeight});
+        const auto fused = fuse(v, l, {FusionMethod::Rrf, 60, vectorWeight, lexicalWeight});
         QCOMPARE(ids(fused), expected);
         for (size_t i = 0; i < fused.size(); ++i)
             QCOMPARE(fused[i].rank, int(i) + 1);
@@ -72,7 +72,7 @@ private slots:
 
     void keepsEveryLegScore()
     {
-        const auto fused = fuseReciprocalRank(hits({1, 2}, true), hits({2, 3}, false), {60, 1.0, 1.0});
+        const auto fused = fuse(hits({1, 2}, true), hits({2, 3}, false), {FusionMethod::Rrf, 60, 1.0, 1.0});
         QCOMPARE(fused.size(), size_t(3));
         const RetrievedChunk& both = fused.front();
         QCOMPARE(both.chunkId, 2);
@@ -85,12 +85,35 @@ private slots:
     void rrfKChangesTheBalance()
     {
         // Small k rewards the top of one list more than a middle rank in both.
-        const auto smallK = fuseReciprocalRank(hits({1, 3, 5, 2}, true), hits({4, 6, 7, 2}, false), {1, 1.0, 1.0});
-        const auto largeK = fuseReciprocalRank(hits({1, 3, 5, 2}, true), hits({4, 6, 7, 2}, false), {60, 1.0, 1.0});
+        const auto smallK = fuse(hits({1, 3, 5, 2}, true), hits({4, 6, 7, 2}, false), {FusionMethod::Rrf, 1, 1.0, 1.0});
+        const auto largeK = fuse(hits({1, 3, 5, 2}, true), hits({4, 6, 7, 2}, false), {FusionMethod::Rrf, 60, 1.0, 1.0});
         QCOMPARE(smallK.front().chunkId, 1);
         QCOMPARE(largeK.front().chunkId, 2);
     }
+
+    void convexCombinesNormalisedScores()
+    {
+        // Vector similarities 1.0, 0.9 (ids 1, 2) normalise to 1, 0; lexical 1.0, 0.9, 0.8 (ids 2, 3,
+        // 4) to 1, 0.5, 0. With weights 0.4 / 0.6: 1 -> 0.4, 2 -> 0 + 0.6, 3 -> 0.3, 4 -> 0.
+        const auto fused = fuse(hits({1, 2}, true), hits({2, 3, 4}, false), {FusionMethod::Convex, 60, 0.4, 0.6});
+        QCOMPARE(ids(fused), (QList<qint64>{2, 1, 3, 4}));
+        QCOMPARE(fused[0].scores.fused, 0.6);
+        QCOMPARE(fused[1].scores.fused, 0.4);
+        QVERIFY(qAbs(fused[2].scores.fused - 0.3) < 1e-12);
+        QCOMPARE(fused[3].scores.fused, 0.0);
+    }
+
+    void convexWithOneLegIsThatLeg()
+    {
+        // Weight 0 on a leg leaves the other leg's order (its scores, not only its ranks).
+        const auto lexicalOnly = fuse(hits({1, 2, 3}, true), hits({3, 2, 1}, false), {FusionMethod::Convex, 60, 0.0, 1.0});
+        QCOMPARE(ids(lexicalOnly), (QList<qint64>{3, 2, 1}));
+        const auto equalScores = fuse({}, [] { auto l = hits({5, 6}, false); l[1].scores.lexicalScore = 1.0; return l; }(),
+                                      {FusionMethod::Convex, 60, 1.0, 1.0});
+        QCOMPARE(equalScores[0].scores.fused, 1.0);
+        QCOMPARE(equalScores[1].scores.fused, 1.0);
+    }
 };
 
-QTEST_APPLESS_MAIN(TestRrfFusion)
-#include "test_rrf_fusion.moc"
+QTEST_APPLESS_MAIN(TestFusion)
+#include "test_fusion.moc"
