@@ -1,5 +1,7 @@
 #pragma once
 
+#include "agent/context_pack.h"
+#include "agent/reply_draft.h"
 #include "db/pg_connection.h"
 #include "retrieval/retrieval_types.h"
 
@@ -29,5 +31,11 @@ qint64 recordRetrieval(db::PgConnection& conn, const AuditEntry& entry);
 // The hook the retriever calls once per answered request.
 qint64 recordRetrieval(db::PgConnection& conn, const retrieval::RetrievalRequest& request,
                        const retrieval::RetrievalResult& result);
+
+// Appends the draft shown to the agent to draft_audit through app.record_draft(), with the pack it
+// came from (its citations and chunk ids), what it cited and what was removed, generator, model,
+// latency and flags; the message only as SHA-256 and length. Same identity rules and commit mode
+// as recordRetrieval.
+qint64 recordDraft(db::PgConnection& conn, const agent::ContextPack& pack, const agent::ReplyDraft& draft);
 
 } // namespace ac::security

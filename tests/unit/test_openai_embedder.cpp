@@ -1,4 +1,5 @@
 #include "ingest/openai_embedder.h"
+#include "support/http_request.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -35,23 +36,13 @@ public:
 private:
     void onData(QTcpSocket* socket)
     {
-        QByteArray& buffer = buffers_[socket];
-        buffer += socket->readAll();
-        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0)
+        buffers_[socket] += socket->readAll();
+        const auto request = ac::test::takeHttpRequest(buffers_[socket]);
+        if (!request)
             return;
-        const QByteArray head = buffer.left(headerEnd);
-        qsizetype length = 0;
-        for (const QByteArray& line : head.split('\n')) {
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-            if (line.toLower().startsWith("authorization:"))
-                authorizations << line.mid(14).trimmed();
-        }
-        if (buffer.size() < headerEnd + 4 + length)
-            return;
-        const QJsonObject body = QJsonDocument::fromJson(buffer.mid(headerEnd + 4, length)).object();
-        buffer.clear();
+        if (const QByteArray auth = request->header("authorization"); !auth.isEmpty())
+            authorizations << auth;
+        const QJsonObject body = QJsonDocument::fromJson(request->body).object();
         bodies << body;
         ++requests;
         const QString action = script_.empty() ? QStringLiteral("ok") : script_.front();
