@@ -26,6 +26,13 @@ SourceDocument ConsoleBackend::loadSource(db::PgConnection& conn, const retrieva
     return loadSourceDocument(conn, agent, sourceType, sourceId);
 }
 
+agent::ReplyDraft ConsoleBackend::draft(db::PgConnection& /*conn*/, const agent::ContextPack& pack,
+                                        const std::function<void(const QString&)>& /*onDelta*/,
+                                        const std::atomic<bool>* /*stop*/)
+{
+    return agent::composeTemplateReply(pack);
+}
+
 ServerVersions ConsoleBackend::versions(db::PgConnection& conn)
 {
     const db::PgResult row = conn.exec(kVersions);

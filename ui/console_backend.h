@@ -3,6 +3,9 @@
 #include "console_types.h"
 #include "db/pg_connection.h"
 
+#include <atomic>
+#include <functional>
+
 #include <memory>
 
 namespace ac::ui {
@@ -18,6 +21,10 @@ public:
     virtual SourceDocument loadSource(db::PgConnection& conn, const retrieval::AgentIdentity& agent,
                                       const QString& sourceType, const QString& sourceId);
     virtual ServerVersions versions(db::PgConnection& conn);
+    // The suggested reply for an answered message: streamed pieces go to onDelta; *stop ends it.
+    // The default is the offline template composer, unaudited (test doubles).
+    virtual agent::ReplyDraft draft(db::PgConnection& conn, const agent::ContextPack& pack,
+                                    const std::function<void(const QString&)>& onDelta, const std::atomic<bool>* stop);
     // A second session of the same agent that later asks may use beside the first; null: none.
     virtual void useSideSession(db::PgConnection* /*side*/) {}
 };

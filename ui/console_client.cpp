@@ -17,6 +17,7 @@ void registerConsoleMetaTypes()
     qRegisterMetaType<SourceDocument>();
     qRegisterMetaType<ServerVersions>();
     qRegisterMetaType<WorkerFailure>();
+    qRegisterMetaType<agent::ReplyDraft>();
 }
 
 ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObject* parent)
@@ -46,6 +47,14 @@ ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObj
     connect(worker_, &ConsoleWorker::requestDone, this, [this](quint64) {
         if (--outstanding_ == 0)
             emit busyChanged(false);
+    });
+    connect(worker_, &ConsoleWorker::draftDelta, this, [this](quint64 token, const QString& piece) {
+        if (token == draftToken_)
+            emit draftDelta(token, piece);
+    });
+    connect(worker_, &ConsoleWorker::drafted, this, [this](quint64 token, const agent::ReplyDraft& draft) {
+        if (token == draftToken_)
+            emit drafted(token, draft);
     });
     connect(worker_, &ConsoleWorker::answered, this, [this](quint64 token, const AskAnswerPtr& answer) {
         if (token != latestAsk_->load()) {
@@ -99,10 +108,24 @@ quint64 ConsoleClient::login(const AgentAccount& account, const QString& passwor
 quint64 ConsoleClient::ask(const QString& message, const retrieval::RetrievalOptions& options)
 {
     const quint64 token = nextToken_;
+    stopDraft();  // a new question makes the running draft moot, and it holds the worker
     const quint64 previous = latestAsk_->exchange(token);
     if (previous != 0 && cancel_->running() == previous)
         cancelUpTo(previous);
     return post([message, options](ConsoleWorker* w, quint64 t) { w->ask(t, message, options); });
+}
+
+quint64 ConsoleClient::draft(const AskAnswerPtr& answer)
+{
+    stopDraft();
+    draftStop_ = std::make_shared<std::atomic<bool>>(false);
+    draftToken_ = post([answer, stop = draftStop_](ConsoleWorker* w, quint64 t) { w->draft(t, answer, stop); });
+    return draftToken_;
+}
+
+void ConsoleClient::stopDraft()
+{
+    draftStop_->store(true);
 }
 
 quint64 ConsoleClient::loadSource(const QString& sourceType, const QString& sourceId)

@@ -34,6 +34,9 @@ public:
     // Cancels every request sent so far that is still running or queued to run; a cancel that
     // reaches the server before the statement does is repeated until the request ends.
     bool cancel();
+    // The suggested reply for an answer; a newer draft, a newer ask or stopDraft() ends it.
+    quint64 draft(const AskAnswerPtr& answer);
+    void stopDraft();
 
     bool isBusy() const { return outstanding_ > 0; }  // requests sent and not yet done
     quint64 runningToken() const;  // the request the worker is running now, 0 when idle
@@ -44,6 +47,8 @@ signals:
     void agentsListed(quint64 token, const ac::ui::AgentAccounts& agents);
     void loggedIn(quint64 token, const ac::ui::AgentSession& session);
     void answered(quint64 token, const ac::ui::AskAnswerPtr& answer);
+    void draftDelta(quint64 token, const QString& piece);
+    void drafted(quint64 token, const ac::agent::ReplyDraft& draft);
     void sourceLoaded(quint64 token, const ac::ui::SourceDocument& source);
     void versionsLoaded(quint64 token, const ac::ui::ServerVersions& versions);
     void failed(quint64 token, const ac::ui::WorkerFailure& failure);
@@ -64,6 +69,8 @@ private:
     void cancelUpTo(quint64 token);
 
     QTimer* cancelRetry_;
+    std::shared_ptr<std::atomic<bool>> draftStop_ = std::make_shared<std::atomic<bool>>(false);
+    quint64 draftToken_ = 0;
     quint64 nextToken_ = 1;
     int outstanding_ = 0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/context_pack.h"
+#include "agent/reply_draft.h"
 #include "retrieval/retrieval_types.h"
 
 #include <QMetaType>
@@ -81,6 +82,7 @@ using AskAnswerPtr = std::shared_ptr<const AskAnswer>;
 } // namespace ac::ui
 
 Q_DECLARE_METATYPE(ac::ui::AgentAccounts)
+Q_DECLARE_METATYPE(ac::agent::ReplyDraft)
 Q_DECLARE_METATYPE(ac::ui::AgentSession)
 Q_DECLARE_METATYPE(ac::ui::AskAnswerPtr)
 Q_DECLARE_METATYPE(ac::ui::SourceDocument)

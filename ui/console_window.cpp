@@ -4,6 +4,7 @@
 #include "console_client.h"
 #include "context_pack_dialog.h"
 #include "developer_pane.h"
+#include "draft_pane.h"
 #include "login_dialog.h"
 #include "message_editor.h"
 #include "order_panel.h"
@@ -41,6 +42,7 @@ ConsoleWindow::ConsoleWindow(BackendFactory backend, QWidget* parent)
     : QMainWindow(parent), backendFactory_(std::move(backend)), editor_(new MessageEditor(this)),
       results_(new ResultsView(this)), source_(new SourceViewer(this)), orders_(new OrderPanel(this)),
       tickets_(new TicketHistoryView(this)), compare_(new CompareView(this)), developer_(new DeveloperPane(this)),
+      draft_(new DraftPane(this)), resultsSplitter_(new QSplitter(Qt::Vertical, this)),
       centreTabs_(new QTabWidget(this)), mainSplitter_(new QSplitter(Qt::Horizontal, this)),
       leftSplitter_(new QSplitter(Qt::Vertical, this)), banner_(new QLabel(this)), identityLabel_(new QLabel(this)),
       databaseLabel_(new QLabel(this)), connectionLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
@@ -61,6 +63,12 @@ ConsoleWindow::~ConsoleWindow() = default;
 void ConsoleWindow::connectPanels()
 {
     connect(editor_, &MessageEditor::submitted, this, &ConsoleWindow::ask);
+    connect(draft_, &DraftPane::citationActivated, this, &ConsoleWindow::showCitation);
+    connect(draft_, &DraftPane::regenerateRequested, this, &ConsoleWindow::startDraft);
+    connect(draft_, &DraftPane::stopRequested, this, [this] {
+        if (client_)
+            client_->stopDraft();
+    });
     connect(results_, &ResultsView::chunkSelected, this, [this](const retrieval::RetrievedChunk& chunk) {
         if (!client_)
             return;
@@ -164,12 +172,21 @@ void ConsoleWindow::connectClient()
             emit loginFailed(failure.message);
             return;
         }
+        if (failure.operation == QLatin1String("draft")) {
+            draft_->showError(failureText(failure));
+            return;
+        }
         if (failure.operation == QLatin1String("source")) {
             if (token == sourceToken_)
                 source_->showMessage(failureText(failure));
             return;
         }
         showFailure(failure);
+    });
+    connect(client_, &ConsoleClient::draftDelta, draft_, [this](quint64, const QString& piece) { draft_->appendPiece(piece); });
+    connect(client_, &ConsoleClient::drafted, this, [this](quint64, const agent::ReplyDraft& draft) {
+        draft_->showDraft(draft);
+        emit draftShown();
     });
     connect(client_, &ConsoleClient::busyChanged, this, [this](bool) { setBusy(client_->isBusy()); });
     connect(client_, &ConsoleClient::connectionLost, this, [this](const QString& message) {
@@ -280,6 +297,7 @@ void ConsoleWindow::ask(const QString& message)
     if (editor_->message() != message.trimmed())
         editor_->setPlainText(message);
     client_->ask(message.trimmed(), options());
+    draft_->clear(tr("The suggested reply follows the answer to this message."));
     comparing_ = centreTabs_->currentWidget() == compare_;
     if (comparing_ && compareClient_ && compareSession_)
         compareClient_->ask(message.trimmed(), options());
@@ -309,8 +327,10 @@ void ConsoleWindow::compare()
 void ConsoleWindow::stop()
 {
     bool cancelled = false;
-    if (client_)
+    if (client_) {
+        client_->stopDraft();
         cancelled = client_->cancel() || cancelled;
+    }
     if (compareClient_)
         cancelled = compareClient_->cancel() || cancelled;
     statusBar()->showMessage(cancelled ? tr("Cancelling…") : tr("Nothing to cancel"), 3000);
@@ -334,6 +354,7 @@ void ConsoleWindow::showAnswer(const AskAnswerPtr& answer)
                                  .arg(answer->roundTripMs, 0, 'f', 1));
     if (!pack.chunks.empty())
         results_->setCurrentRow(0);
+    startDraft();
     emit answerShown();
 }
 
@@ -381,6 +402,31 @@ void ConsoleWindow::copyContextPack()
 QString ConsoleWindow::contextPackText() const
 {
     return lastAnswer_ ? agent::contextPackToText(lastAnswer_->pack) : QString();
+}
+
+void ConsoleWindow::startDraft()
+{
+    if (!client_ || !lastAnswer_)
+        return;
+    draft_->startDraft();
+    client_->draft(lastAnswer_);
+}
+
+// A citation in the draft opens its source: the cited chunk when it is one of the results.
+void ConsoleWindow::showCitation(const QString& citation)
+{
+    const auto& chunks = results_->chunks();
+    for (size_t i = 0; i < chunks.size(); ++i) {
+        if (chunks[i].citation == citation) {
+            centreTabs_->setCurrentWidget(resultsSplitter_);
+            results_->setCurrentRow(static_cast<int>(i));
+            return;
+        }
+    }
+    if (citation.startsWith(QLatin1String("[Order")))
+        orders_->setFocus();
+    else if (citation.startsWith(QLatin1String("[Ticket")))
+        tickets_->setFocus();
 }
 
 void ConsoleWindow::selectResult(int row)
@@ -448,6 +494,7 @@ void ConsoleWindow::restoreState()
     QMainWindow::restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     mainSplitter_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
     leftSplitter_->restoreState(settings.value(QStringLiteral("window/leftSplitter")).toByteArray());
+    resultsSplitter_->restoreState(settings.value(QStringLiteral("window/resultsSplitter")).toByteArray());
     kBox_->setValue(settings.value(QStringLiteral("query/k"), 5).toInt());
     pathBox_->setCurrentIndex(std::max(0, pathBox_->findData(settings.value(QStringLiteral("query/vectorPath"), 0).toInt())));
     rerankBox_->setChecked(settings.value(QStringLiteral("query/rerank"), true).toBool());
@@ -460,6 +507,7 @@ void ConsoleWindow::saveState() const
     settings.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
     settings.setValue(QStringLiteral("window/mainSplitter"), mainSplitter_->saveState());
     settings.setValue(QStringLiteral("window/leftSplitter"), leftSplitter_->saveState());
+    settings.setValue(QStringLiteral("window/resultsSplitter"), resultsSplitter_->saveState());
     settings.setValue(QStringLiteral("query/k"), kBox_->value());
     settings.setValue(QStringLiteral("query/vectorPath"), pathBox_->currentData());
     settings.setValue(QStringLiteral("query/rerank"), rerankBox_->isChecked());

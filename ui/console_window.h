@@ -22,6 +22,7 @@ class CompareView;
 class ConsoleClient;
 class ContextPackDialog;
 class DeveloperPane;
+class DraftPane;
 class LoginDialog;
 class MessageEditor;
 class OrderPanel;
@@ -67,6 +68,7 @@ public:
     TicketHistoryView* ticketHistory() const { return tickets_; }
     CompareView* compareView() const { return compare_; }
     DeveloperPane* developerPane() const { return developer_; }
+    DraftPane* draftPane() const { return draft_; }
     ConsoleClient* client() const { return client_; }
     ConsoleClient* compareClient() const { return compareClient_; }
 
@@ -83,6 +85,7 @@ signals:
     void answerShown();
     void askFailed(const ac::ui::WorkerFailure& failure);
     void compareShown();
+    void draftShown();
     void sourceShown(const QString& sourceId);
 
 protected:
@@ -96,6 +99,8 @@ private:
     void connectCompareClient();
     void openLoginDialog(bool forCompare);
     void showAnswer(const AskAnswerPtr& answer);
+    void startDraft();
+    void showCitation(const QString& citation);
     void showFailure(const WorkerFailure& failure);
     void emitIfCompared();
     void setBusy(bool busy);
@@ -131,6 +136,8 @@ private:
     TicketHistoryView* tickets_;
     CompareView* compare_;
     DeveloperPane* developer_;
+    DraftPane* draft_;
+    QSplitter* resultsSplitter_;
     QTabWidget* centreTabs_;
     QSplitter* mainSplitter_;
     QSplitter* leftSplitter_;

@@ -3,6 +3,7 @@
 #include "about_dialog.h"
 #include "compare_view.h"
 #include "developer_pane.h"
+#include "draft_pane.h"
 #include "message_editor.h"
 #include "order_panel.h"
 #include "results_view.h"
@@ -158,7 +159,12 @@ void ConsoleWindow::buildLayout()
     leftSplitter_->setStretchFactor(2, 2);
 
     centreTabs_->setObjectName(QStringLiteral("centreTabs"));
-    centreTabs_->addTab(results_, tr("Cited chunks"));
+    resultsSplitter_->setObjectName(QStringLiteral("resultsSplitter"));
+    resultsSplitter_->addWidget(results_);
+    resultsSplitter_->addWidget(titled(tr("Suggested reply"), draft_, this));
+    resultsSplitter_->setStretchFactor(0, 3);
+    resultsSplitter_->setStretchFactor(1, 2);
+    centreTabs_->addTab(resultsSplitter_, tr("Cited chunks"));
     centreTabs_->addTab(compare_, tr("Compare agents"));
 
     mainSplitter_->setObjectName(QStringLiteral("mainSplitter"));
@@ -193,7 +199,8 @@ void ConsoleWindow::buildLayout()
     setTabOrder(askButton, stopButton);
     setTabOrder(stopButton, centreTabs_);
     setTabOrder(centreTabs_, results_);
-    setTabOrder(results_, source_);
+    setTabOrder(results_, draft_);
+    setTabOrder(draft_, source_);
     setTabOrder(source_, orders_);
     setTabOrder(orders_, tickets_);
 }

@@ -189,6 +189,19 @@ void ConsoleWorker::loadSource(quint64 token, const QString& sourceType, const Q
     });
 }
 
+void ConsoleWorker::draft(quint64 token, const AskAnswerPtr& answer, const std::shared_ptr<std::atomic<bool>>& stop)
+{
+    if (stop->load()) {
+        emit requestDone(token);
+        return;
+    }
+    run(token, QStringLiteral("draft"), [&] {
+        db::PgConnection& conn = connection();
+        const auto onDelta = [this, token](const QString& piece) { emit draftDelta(token, piece); };
+        emit drafted(token, backend_->draft(conn, answer->pack, onDelta, stop.get()));
+    });
+}
+
 void ConsoleWorker::fetchVersions(quint64 token)
 {
     run(token, QStringLiteral("versions"), [&] {

@@ -47,6 +47,7 @@ public:
     void ask(quint64 token, const QString& message, const ac::retrieval::RetrievalOptions& options);
     void loadSource(quint64 token, const QString& sourceType, const QString& sourceId);
     void fetchVersions(quint64 token);
+    void draft(quint64 token, const ac::ui::AskAnswerPtr& answer, const std::shared_ptr<std::atomic<bool>>& stop);
     void shutdown();
 
 signals:
@@ -55,6 +56,8 @@ signals:
     void answered(quint64 token, const ac::ui::AskAnswerPtr& answer);
     void sourceLoaded(quint64 token, const ac::ui::SourceDocument& source);
     void versionsLoaded(quint64 token, const ac::ui::ServerVersions& versions);
+    void draftDelta(quint64 token, const QString& piece);
+    void drafted(quint64 token, const ac::agent::ReplyDraft& draft);
     void failed(quint64 token, const ac::ui::WorkerFailure& failure);
     void requestDone(quint64 token);  // after the answer or failure, or when a request is skipped
     void connectionLost(const QString& message);

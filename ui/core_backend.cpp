@@ -1,16 +1,22 @@
 #include "console_backend.h"
 
 #include "agent/context_pack_builder.h"
+#include "agent/reply_drafter.h"
 #include "ingest/embedder_factory.h"
+#include "security/audit.h"
 
 namespace ac::ui {
 
 namespace {
 
-// Answers with agent::ContextPackBuilder, the same path as `ragctl context`.
+// Answers with agent::ContextPackBuilder, the same path as `ragctl context`; drafts with
+// agent::draftReply and audits each draft, as `ragctl draft` does.
 class CoreBackend : public ConsoleBackend {
 public:
-    CoreBackend() : embedder_(ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment())) {}
+    CoreBackend()
+        : embedder_(ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment())), llm_(agent::ChatConfig::fromEnvironment())
+    {
+    }
 
     AskAnswer ask(db::PgConnection& conn, const retrieval::AgentIdentity& agent, const QString& message,
                   const retrieval::RetrievalOptions& options) override
@@ -24,10 +30,19 @@ public:
         return answer;
     }
 
+    agent::ReplyDraft draft(db::PgConnection& conn, const agent::ContextPack& pack,
+                            const std::function<void(const QString&)>& onDelta, const std::atomic<bool>* stop) override
+    {
+        agent::ReplyDraft draft = agent::draftReply(pack, &llm_, onDelta, stop);
+        security::recordDraft(conn, pack, draft);
+        return draft;
+    }
+
     void useSideSession(db::PgConnection* side) override { side_ = side; }
 
 private:
     std::unique_ptr<ingest::Embedder> embedder_;
+    agent::ChatClient llm_;
     db::PgConnection* side_ = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include "console_client.h"
 #include "console_window.h"
 #include "developer_pane.h"
+#include "draft_pane.h"
 #include "gui_test_support.h"
 #include "message_editor.h"
 #include "order_panel.h"
@@ -18,6 +19,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -88,6 +90,8 @@ private slots:
     void windowStateIsKept();
     void selectingAChunkShowsItsSource();
     void contextPackIsCopied();
+    void draftPaneShowsACheckedReply_data();
+    void draftPaneShowsACheckedReply();
     void compareShowsWhatOnlyAliceSees();
     void wrongPasswordIsRefused();
     void failedReloginKeepsTheSession();
@@ -268,6 +272,59 @@ void TestConsoleWindow::selectingAChunkShowsItsSource()
     QCOMPARE(window->sourceViewer()->sourceId(), document->sourceId);
     QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));  // the chunk is highlighted
     QVERIFY(window->sourceViewer()->toPlainText().contains(document->title));
+}
+
+void TestConsoleWindow::draftPaneShowsACheckedReply_data()
+{
+    QTest::addColumn<QString>("agent");
+    QTest::addColumn<QString>("signature");
+    QTest::newRow("alice") << "u1" << "Alice";
+    QTest::newRow("bob") << "u3" << "Bob";
+}
+
+// The suggested reply follows every answer (the offline template here: no LLM endpoint in CI),
+// cites only the agent's own pack, opens a citation's source, regenerates and copies.
+void TestConsoleWindow::draftPaneShowsACheckedReply()
+{
+    QFETCH(QString, agent);
+    QFETCH(QString, signature);
+    auto window = loggedInWindow(agent);
+    QVERIFY(window);
+    QSignalSpy drafted(window.get(), &ui::ConsoleWindow::draftShown);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    QTRY_VERIFY_WITH_TIMEOUT(!drafted.isEmpty(), kTimeoutMs);
+    ui::DraftPane* pane = window->draftPane();
+    const agent::ReplyDraft& draft = pane->draft();
+    QCOMPARE(draft.generator, QStringLiteral("template"));
+    QVERIFY2(draft.text.contains(QStringLiteral("[Order #4821]")), qPrintable(draft.text));
+    QVERIFY2(draft.text.contains(QStringLiteral("[Refund Policy")), qPrintable(draft.text));
+    QVERIFY(draft.text.endsWith(signature));
+    QVERIFY(draft.removed.isEmpty());
+    QVERIFY2(!kBobMustNotSee.match(draft.text).hasMatch() || agent == QLatin1String("u1"), qPrintable(draft.text));
+    QVERIFY(pane->statusText().contains(QStringLiteral("Template draft")));
+    for (const QString& c : draft.citations) {
+        bool inPack = false;
+        for (const auto& chunk : window->lastAnswer()->pack.chunks)
+            inPack = inPack || chunk.citation == c;
+        for (const auto& order : window->lastAnswer()->pack.orders)
+            inPack = inPack || order.citation == c;
+        QVERIFY2(inPack, qPrintable(c));
+    }
+
+    // A citation link opens that chunk's source.
+    const QString policy = draft.citations.filter(QStringLiteral("[Refund Policy")).value(0);
+    QVERIFY(!policy.isEmpty());
+    QSignalSpy shown(window.get(), &ui::ConsoleWindow::sourceShown);
+    emit pane->citationActivated(policy);
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QCOMPARE(window->resultsView()->chunks().at(size_t(window->resultsView()->currentRow())).citation, policy);
+
+    QPushButton* regenerate = pane->findChild<QPushButton*>(QStringLiteral("draftRegenerate"));
+    QVERIFY(regenerate && regenerate->isEnabled());
+    regenerate->click();
+    QTRY_VERIFY_WITH_TIMEOUT(drafted.size() >= 2, kTimeoutMs);
+    pane->findChild<QPushButton*>(QStringLiteral("draftCopy"))->click();
+    QCOMPARE(QApplication::clipboard()->text(), pane->shownText());
 }
 
 void TestConsoleWindow::contextPackIsCopied()
