@@ -297,6 +297,13 @@ void ConsoleWindow::ask(const QString& message)
     if (editor_->message() != message.trimmed())
         editor_->setPlainText(message);
     client_->ask(message.trimmed(), options());
+    // Nothing of the previous answer stays under the new message, even if this one fails.
+    lastAnswer_.reset();
+    results_->clearResults(tr("Finding context for this message…"));
+    orders_->clearOrders();
+    tickets_->showTickets({});
+    source_->showMessage(tr("Select a cited chunk to read its whole source here."));
+    packAction_->setEnabled(false);
     draft_->clear(tr("The suggested reply follows the answer to this message."));
     comparing_ = centreTabs_->currentWidget() == compare_;
     if (comparing_ && compareClient_ && compareSession_)

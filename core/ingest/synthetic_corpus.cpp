@@ -180,13 +180,15 @@ QJsonObject SyntheticCorpus::merchantJson(int m) const
     const QStringList agents = agentIds(id);
     const QString topicA = rng.pick(topics()).key;
     const QString topicB = rng.pick(topics()).key;
+    // Every agent gets a database role (no password: ragctl reaches it from the owner by SET ROLE).
+    const auto role = [](QString agent) { return QStringLiteral("agent_") + agent.replace(QLatin1Char('-'), QLatin1Char('_')); };
     QJsonArray agentRows{
         QJsonObject{{"id", agents[0]}, {"display_name", "Staff " + id}, {"kind", "staff"},
-                    {"acl_tokens", QJsonArray{agents[0], "role:staff"}}},
+                    {"acl_tokens", QJsonArray{agents[0], "role:staff"}}, {"db_role", role(agents[0])}},
         QJsonObject{{"id", agents[1]}, {"display_name", "Contractor " + id}, {"kind", "contractor"},
-                    {"acl_tokens", QJsonArray{agents[1], "topic:" + topicA}}},
+                    {"acl_tokens", QJsonArray{agents[1], "topic:" + topicA}}, {"db_role", role(agents[1])}},
         QJsonObject{{"id", agents[2]}, {"display_name", "Contractor B " + id}, {"kind", "contractor"},
-                    {"acl_tokens", QJsonArray{agents[2], "topic:" + topicB}}},
+                    {"acl_tokens", QJsonArray{agents[2], "topic:" + topicB}}, {"db_role", role(agents[2])}},
     };
     QJsonArray customers;
     const int customerCount = std::max(3, ticketCount(m) / 3);

@@ -23,7 +23,8 @@ constexpr const char* kCurrentUser = "SELECT current_user";
 
 db::DbError unknownAgent(const QString& agent)
 {
-    return db::DbError(QStringLiteral("no agent \"%1\" with a database role exists").arg(agent),
+    return db::DbError(QStringLiteral("no agent \"%1\" with a database role exists (give the agent a \"db_role\" in its "
+                                      "merchant.json and load it again with ragctl seed --fixtures DIR)").arg(agent),
                        QString::fromLatin1(sqlstate::kInvalidAuthorization));
 }
 

@@ -90,6 +90,7 @@ private slots:
     void windowStateIsKept();
     void selectingAChunkShowsItsSource();
     void contextPackIsCopied();
+    void staleResultsAreClearedOnANewQuestion();
     void draftPaneShowsACheckedReply_data();
     void draftPaneShowsACheckedReply();
     void compareShowsWhatOnlyAliceSees();
@@ -272,6 +273,23 @@ void TestConsoleWindow::selectingAChunkShowsItsSource()
     QCOMPARE(window->sourceViewer()->sourceId(), document->sourceId);
     QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));  // the chunk is highlighted
     QVERIFY(window->sourceViewer()->toPlainText().contains(document->title));
+}
+
+// The answer to the previous message never sits under a new one, answered or not yet.
+void TestConsoleWindow::staleResultsAreClearedOnANewQuestion()
+{
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    QVERIFY(window);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    QVERIFY(!window->resultsView()->chunks().empty());
+    QSignalSpy shown(window.get(), &ui::ConsoleWindow::answerShown);
+    window->ask(test::kPasswordMessage);
+    QVERIFY(window->resultsView()->chunks().empty());
+    QVERIFY(!window->lastAnswer());
+    QVERIFY(window->draftPane()->draft().text.isEmpty());
+    QVERIFY(shown.wait(kTimeoutMs));
+    QCOMPARE(window->lastAnswer()->message, test::kPasswordMessage);
+    QVERIFY(!window->resultsView()->chunks().empty());
 }
 
 void TestConsoleWindow::draftPaneShowsACheckedReply_data()

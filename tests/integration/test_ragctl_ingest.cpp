@@ -158,6 +158,15 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
         QVERIFY(QFile::exists(dir_.filePath("gen/s001/merchant.json")));
         QVERIFY(QFile::exists(dir_.filePath("gen/s001/tickets.jsonl")));
+
+        // The README's path: gen, seed those fixtures, then ask as one of the generated agents.
+        const Run seeded = ragctl({"seed", "--fixtures", dir_.filePath("gen")});
+        QVERIFY2(seeded.exitCode == 0, qPrintable(seeded.err));
+        const Run asked = ragctl({"query", "--agent", "s001-a1", "--k", "2", "refund"});
+        QVERIFY2(asked.exitCode == 0, qPrintable(asked.err + asked.out));
+        QVERIFY2(asked.out.contains("s001"), qPrintable(asked.out));
+        const Run contractor = ragctl({"query", "--agent", "s001-a2", "--json", "refund"});
+        QVERIFY2(contractor.exitCode == 0, qPrintable(contractor.err));
     }
 };
 
