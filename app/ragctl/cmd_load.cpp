@@ -52,7 +52,7 @@ int runLoad(const QStringList& args)
         d.acl = applyAclOptions(parser, d.acl);
         sources.push_back(ingest::prepareDocument(d, ingest::ChunkerOptions{}));
     }
-    bulkLoad(parser, merchant, std::move(sources), {}, batch, QStringLiteral("documents"));
+    bulkLoad(parser, merchant, std::move(sources), {}, batch, QStringLiteral("documents"), ingest::SourceKind::Document);
     return 0;
 }
 

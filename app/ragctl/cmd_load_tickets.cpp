@@ -43,7 +43,7 @@ int runLoadTickets(const QStringList& args)
 
     ingest::WriteOptions options;
     options.createMissingCustomers = parser.isSet(QStringLiteral("create-customers"));
-    bulkLoad(parser, merchant, std::move(sources), options, batch, QStringLiteral("tickets"));
+    bulkLoad(parser, merchant, std::move(sources), options, batch, QStringLiteral("tickets"), ingest::SourceKind::Ticket);
     return 0;
 }
 

@@ -47,6 +47,11 @@ void addSourceOptions(QCommandLineParser& parser)
                       QStringLiteral("tokens")});
     parser.addOption({QStringLiteral("add-acl"), QStringLiteral("Comma-separated ACL tokens added to each source's own."),
                       QStringLiteral("tokens")});
+    parser.addOption({QStringLiteral("sync"), QStringLiteral("The source is the truth: delete the merchant's stored sources it "
+                                                             "does not have, with their chunks, in the load's last transaction.")});
+    parser.addOption({QStringLiteral("dry-run"), QStringLiteral("With --sync: list what would be deleted; write nothing.")});
+    parser.addOption({QStringLiteral("allow-mass-delete"), QStringLiteral("With --sync: allow deleting every stored source, or "
+                                                                          "more than half of them.")});
 }
 
 QString requiredMerchant(const QCommandLineParser& parser)
@@ -121,16 +126,40 @@ void printResult(const ingest::IngestResult& result, int sources, const QString&
           << result.chunksUnchanged << " unchanged, " << result.chunksDeleted << " deleted, " << result.chunksEmbedded
           << " embedded) into corpus version " << result.corpusVersion << " in " << QString::number(seconds, 'f', 2)
           << " s" << Qt::endl;
+    if (result.sourcesDeleted > 0)
+        out() << "deleted " << result.sourcesDeleted << ' ' << noun << " the source no longer has" << Qt::endl;
 }
 
 void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::vector<ingest::PreparedSource> sources,
-              const ingest::WriteOptions& options, int batch, const QString& noun)
+              const ingest::WriteOptions& options, int batch, const QString& noun, ingest::SourceKind kind)
 {
+    const bool sync = parser.isSet(QStringLiteral("sync"));
+    if (!sync && (parser.isSet(QStringLiteral("dry-run")) || parser.isSet(QStringLiteral("allow-mass-delete"))))
+        throw UsageError(QStringLiteral("--dry-run and --allow-mass-delete go with --sync"));
     const int count = static_cast<int>(sources.size());
     bootstrap::PreparedDatabase prepared = openDatabase(parser);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
+    std::optional<ingest::SyncPlan> plan;
+    if (sync) {
+        QStringList keep;
+        for (const ingest::PreparedSource& s : sources)
+            keep << s.id();
+        plan = ingest::planSync(conn, merchant, kind, keep);
+        if (parser.isSet(QStringLiteral("dry-run"))) {
+            for (const QString& id : plan->vanished)
+                out() << "would delete " << id << '\n';
+            out() << "dry run: " << count << ' ' << noun << " in the source, " << plan->stored << " stored, "
+                  << plan->vanished.size() << " would be deleted; nothing was written" << Qt::endl;
+            return;
+        }
+        ingest::SyncGuard guard;
+        guard.allowMassDelete = parser.isSet(QStringLiteral("allow-mass-delete"));
+        ingest::checkSyncGuard(*plan, guard);
+    }
     auto embedder = ingest::makeEmbedder(embedderConfig(parser));
     ingest::BulkLoader loader(conn, *embedder, options, batch);
+    if (plan)
+        loader.setSync(*plan);
     ProgressBar bar;
     loader.setProgress([&](const ingest::LoadProgress& p) { bar(p); });
     QElapsedTimer timer;

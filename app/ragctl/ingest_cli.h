@@ -4,6 +4,7 @@
 #include "ingest/ingestor.h"
 #include "ingest/load_progress.h"
 #include "ingest/prepared_source.h"
+#include "ingest/source_sync.h"
 #include "ingest/source_writer.h"
 
 #include <QCommandLineParser>
@@ -36,7 +37,8 @@ void printResult(const ingest::IngestResult& result, int sources, const QString&
 
 // The loading commands' common end: open the database, bulk-load the sources with a progress bar,
 // print the result ("loaded N <noun> ...").
+// --sync (with --dry-run, --allow-mass-delete) deletes the stored sources of `kind` the load lacks.
 void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::vector<ingest::PreparedSource> sources,
-              const ingest::WriteOptions& options, int batch, const QString& noun);
+              const ingest::WriteOptions& options, int batch, const QString& noun, ingest::SourceKind kind);
 
 } // namespace ac::cli

@@ -1,11 +1,13 @@
 #include "ingest/bulk_loader.h"
 
+#include "ingest/corpus_version.h"
+
 #include <future>
 
 namespace ac::ingest {
 
 BulkLoader::BulkLoader(db::PgConnection& conn, Embedder& embedder, WriteOptions options, int batchChunks)
-    : writer_(conn, embedder, options), embedder_(embedder), batchChunks_(std::max(1, batchChunks))
+    : writer_(conn, embedder, options), embedder_(embedder), batchChunks_(std::max(1, batchChunks)), conn_(conn)
 {
 }
 
@@ -31,8 +33,19 @@ IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSou
     if (progress_)
         progress_(meter.at(0));
     IngestResult result;
-    if (batches.empty())
+    const auto deleteVanished = [&] {
+        if (sync_)
+            result.sourcesDeleted = deleteVanishedSources(conn_, merchantId, *sync_);
+    };
+    if (batches.empty()) {
+        if (sync_) {
+            db::Transaction tx(conn_);
+            lockMerchantCorpus(conn_, merchantId);
+            deleteVanished();
+            tx.commit();
+        }
         return result;
+    }
 
     auto embed = [this](std::vector<PreparedSource>* batch) { return writer_.embedMissing(*batch); };
     std::vector<BatchPlan> plans(batches.size());
@@ -47,7 +60,8 @@ IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSou
             if (embedder_.threadSafe())
                 next = std::async(std::launch::async, embed, &batches[k + 1]);
         }
-        writer_.write(plans[k], batches[k], result);
+        writer_.write(plans[k], batches[k], result, k + 1 == batches.size() ? std::function<void()>(deleteVanished)
+                                                                            : std::function<void()>());
         batches[k] = {};  // frees the vectors
         done += sizes[k];
         if (progress_)

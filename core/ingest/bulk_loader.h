@@ -1,7 +1,10 @@
 #pragma once
 
 #include "ingest/load_progress.h"
+#include "ingest/source_sync.h"
 #include "ingest/source_writer.h"
+
+#include <optional>
 
 namespace ac::ingest {
 
@@ -15,6 +18,9 @@ public:
     BulkLoader(db::PgConnection& conn, Embedder& embedder, WriteOptions options = {}, int batchChunks = 2000);
 
     void setProgress(ProgressFn progress) { progress_ = std::move(progress); }
+    // A sync load: the plan's vanished sources are deleted in the last batch's transaction (in a
+    // transaction of their own when the load has no sources), so they go only if all of it landed.
+    void setSync(SyncPlan plan) { sync_ = std::move(plan); }
     IngestResult load(const QString& merchantId, std::vector<PreparedSource> sources);
 
 private:
@@ -22,6 +28,8 @@ private:
     Embedder& embedder_;
     int batchChunks_;
     ProgressFn progress_;
+    std::optional<SyncPlan> sync_;
+    db::PgConnection& conn_;
 };
 
 } // namespace ac::ingest

@@ -13,6 +13,7 @@ struct IngestResult {
     int chunksDeleted = 0;    // no longer produced by the source
     int chunksEmbedded = 0;   // vectors computed by the embedder for this call
     int corpusVersion = 0;    // the live version written to
+    int sourcesDeleted = 0;   // sync loads: stored sources the load did not have
 };
 
 // Writes one source and all its chunks atomically: embeddings are computed first (outside the

@@ -261,7 +261,8 @@ void SourceWriter::stageChunks(std::vector<PreparedSource>& batch)
     flush();
 }
 
-void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& batch, IngestResult& result)
+void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& batch, IngestResult& result,
+                         const std::function<void()>& beforeCommit)
 {
     if (batch.empty())
         return;
@@ -294,6 +295,8 @@ void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& bat
     const db::PgParams version = db::PgParams().add(plan.merchantId).add(live.version);
     const qint64 deleted = conn_.exec(sql::kDeleteStaleDocumentChunks, version).affectedRows()
                            + conn_.exec(sql::kDeleteStaleTicketChunks, version).affectedRows();
+    if (beforeCommit)
+        beforeCommit();
     tx.commit();
 
     result.chunksWritten += static_cast<int>(merged.affectedRows());

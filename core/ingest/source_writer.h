@@ -6,6 +6,7 @@
 #include "ingest/ingestor.h"
 #include "ingest/prepared_source.h"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -33,7 +34,9 @@ public:
     BatchPlan prepare(const QString& merchantId, std::vector<PreparedSource>& batch, IngestResult& result);
     BatchPlan plan(const QString& merchantId, std::vector<PreparedSource>& batch);
     int embedMissing(std::vector<PreparedSource>& batch);
-    void write(const BatchPlan& plan, std::vector<PreparedSource>& batch, IngestResult& result);
+    // beforeCommit runs inside the write's transaction, after the merge (a sync load's deletes).
+    void write(const BatchPlan& plan, std::vector<PreparedSource>& batch, IngestResult& result,
+               const std::function<void()>& beforeCommit = {});
     IngestResult ingest(const QString& merchantId, std::vector<PreparedSource>& batch);
 
     const EmbeddingSpec& spec() const { return spec_; }

@@ -146,6 +146,61 @@ private slots:
         QVERIFY2(r.out.contains("loaded 1 tickets (2 chunks"), qPrintable(r.out));
     }
 
+    // The source is the truth: exactly the vanished documents go, with their chunks; a dry run
+    // writes nothing; a source that would delete most of what is stored is refused.
+    void syncDeletesExactlyTheVanishedDocuments()
+    {
+        db::PgConnection conn = test::TestDatabase::instance().connect();
+        test::createMerchant(conn, QStringLiteral("msync"));
+        const QString folder = dir_.filePath("sync");
+        QDir().mkpath(folder);
+        for (const char* id : {"sy-1", "sy-2", "sy-3", "sy-4"})
+            write(folder + "/" + id + ".md", QByteArray(kGoodDoc).replace("cli-d1", id));
+        const auto stored = [&conn] {
+            QStringList ids;
+            const db::PgResult r = conn.exec("SELECT d.id, (SELECT count(*) FROM chunks c WHERE c.merchant_id = d.merchant_id "
+                                             "AND c.document_id = d.id) FROM support_documents d WHERE d.merchant_id = 'msync' "
+                                             "ORDER BY 1");
+            for (int i = 0; i < r.rows(); ++i)
+                ids << r.text(i, 0) + ":" + r.text(i, 1);
+            return ids;
+        };
+        QVERIFY(ragctl({"load", "--merchant", "msync", folder}).exitCode == 0);
+        QCOMPARE(stored(), (QStringList{"sy-1:2", "sy-2:2", "sy-3:2", "sy-4:2"}));
+        const qint64 orphansBefore = conn.exec("SELECT count(*) FROM chunks WHERE merchant_id = 'msync'").integer(0, 0);
+        QCOMPARE(orphansBefore, 8);
+
+        QFile::remove(folder + "/sy-4.md");
+        const Run dry = ragctl({"load", "--merchant", "msync", "--sync", "--dry-run", folder});
+        QVERIFY2(dry.exitCode == 0, qPrintable(dry.err));
+        QVERIFY2(dry.out.contains("would delete sy-4") && dry.out.contains("1 would be deleted"), qPrintable(dry.out));
+        QCOMPARE(stored().size(), 4);
+
+        const Run synced = ragctl({"load", "--merchant", "msync", "--sync", folder});
+        QVERIFY2(synced.exitCode == 0, qPrintable(synced.err));
+        QVERIFY2(synced.out.contains("deleted 1 documents"), qPrintable(synced.out));
+        QCOMPARE(stored(), (QStringList{"sy-1:2", "sy-2:2", "sy-3:2"}));
+        QCOMPARE(conn.exec("SELECT count(*) FROM chunks WHERE merchant_id = 'msync'").integer(0, 0), 6);
+
+        // A truncated source (1 of 3) is refused and changes nothing, unless allowed.
+        QFile::remove(folder + "/sy-2.md");
+        QFile::remove(folder + "/sy-3.md");
+        const Run truncated = ragctl({"load", "--merchant", "msync", "--sync", folder});
+        QCOMPARE(truncated.exitCode, 1);
+        QVERIFY2(truncated.err.contains("would delete 2 of the 3 stored documents"), qPrintable(truncated.err));
+        QCOMPARE(stored().size(), 3);
+        const Run allowed = ragctl({"load", "--merchant", "msync", "--sync", "--allow-mass-delete", folder});
+        QVERIFY2(allowed.exitCode == 0, qPrintable(allowed.err));
+        QCOMPARE(stored(), QStringList{"sy-1:2"});
+
+        // An empty export is refused before anything is read or deleted.
+        write(dir_.filePath("empty.jsonl"), "");
+        const Run empty = ragctl({"load-tickets", "--merchant", "mc1", "--sync", dir_.filePath("empty.jsonl")});
+        QVERIFY(empty.exitCode != 0);
+        const Run misuse = ragctl({"load", "--merchant", "msync", "--dry-run", folder});
+        QCOMPARE(misuse.exitCode, 2);
+    }
+
     void genWritesALoadableTree()
     {
         const Run r = ragctl({"gen", "--out", dir_.filePath("gen"), "--merchants", "2", "--docs", "3", "--tickets", "4"});
