@@ -44,6 +44,7 @@ ConsoleClient::ConsoleClient(DatabaseInfo database, BackendFactory factory, QObj
     connect(worker_, &ConsoleWorker::versionsLoaded, this, &ConsoleClient::versionsLoaded);
     connect(worker_, &ConsoleWorker::connectionLost, this, &ConsoleClient::connectionLost);
     connect(worker_, &ConsoleWorker::reconnected, this, &ConsoleClient::reconnected);
+    connect(worker_, &ConsoleWorker::serverRestarting, this, &ConsoleClient::serverRestarting);
     connect(worker_, &ConsoleWorker::requestDone, this, [this](quint64) {
         if (--outstanding_ == 0)
             emit busyChanged(false);

@@ -48,6 +48,7 @@ signals:
     void loggedIn(quint64 token, const ac::ui::AgentSession& session);
     void answered(quint64 token, const ac::ui::AskAnswerPtr& answer);
     void draftDelta(quint64 token, const QString& piece);
+    void serverRestarting(int attempt, int maxAttempts);
     void drafted(quint64 token, const ac::agent::ReplyDraft& draft);
     void sourceLoaded(quint64 token, const ac::ui::SourceDocument& source);
     void versionsLoaded(quint64 token, const ac::ui::ServerVersions& versions);

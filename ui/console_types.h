@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -19,6 +20,9 @@ struct DatabaseInfo {
     QString ownerConninfo;
     QString description;  // "embedded /var/lib/..." or "server db@host (...)"
     bool embedded = true;  // the embedded demo database: the login dialog may name demo accounts
+    // Starts the embedded server this app owns again when it has died (blocking; any thread);
+    // empty for a user's own server, which the console only reconnects to.
+    std::function<void()> restartServer;
 };
 
 // One agent the login dialog offers.

@@ -196,6 +196,11 @@ void ConsoleWindow::connectClient()
         connectionLabel_->setText(tr("● reconnecting"));
         connectionLabel_->setStyleSheet(QStringLiteral("color:#c64600"));
     });
+    connect(client_, &ConsoleClient::serverRestarting, this, [this](int attempt, int maxAttempts) {
+        banner_->setText(tr("The embedded database stopped; starting it again (attempt %1 of %2). Your message is kept.")
+                             .arg(attempt).arg(maxAttempts));
+        banner_->show();
+    });
     connect(client_, &ConsoleClient::reconnected, this, [this] {
         banner_->hide();
         updateIdentity();

@@ -129,7 +129,22 @@ void ConsoleWorker::tryReconnect()
         return;
     try {
         connect();
-    } catch (const std::exception&) {
+    } catch (const std::exception& error) {
+        // The embedded server we own may be gone: start it again, a bounded number of times.
+        if (database_.restartServer && restartAttempts_ < kMaxRestartAttempts) {
+            ++restartAttempts_;
+            emit serverRestarting(restartAttempts_, kMaxRestartAttempts);
+            try {
+                database_.restartServer();
+                connect();
+                restartAttempts_ = 0;
+                return;
+            } catch (const std::exception& restartError) {
+                emit connectionLost(QString::fromUtf8(restartError.what()));
+            }
+        } else if (database_.restartServer) {
+            emit connectionLost(QString::fromUtf8(error.what()));
+        }
         reconnectDelayMs_ = std::min(reconnectDelayMs_ * 2, 10000);
         scheduleReconnect();
     }

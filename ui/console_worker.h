@@ -62,6 +62,7 @@ signals:
     void requestDone(quint64 token);  // after the answer or failure, or when a request is skipped
     void connectionLost(const QString& message);
     void reconnected();
+    void serverRestarting(int attempt, int maxAttempts);  // the embedded server died: starting it again
 
 private:
     template <typename Work>
@@ -76,6 +77,8 @@ private:
     DatabaseInfo database_;
     BackendFactory factory_;
     std::unique_ptr<ConsoleBackend> backend_;
+    static constexpr int kMaxRestartAttempts = 3;
+    int restartAttempts_ = 0;
     std::shared_ptr<CancelSlot> cancel_;
     std::shared_ptr<std::atomic<quint64>> latestAsk_;
     std::optional<db::PgConnection> conn_;

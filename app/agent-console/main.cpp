@@ -7,6 +7,8 @@
 #include <QMetaObject>
 #include <QThread>
 
+#include <mutex>
+
 #include <memory>
 
 using namespace ac;
@@ -58,7 +60,15 @@ int main(int argc, char* argv[])
                 options, [&window](const QString& step) {
                     QMetaObject::invokeMethod(&window, "showProgress", Qt::QueuedConnection, Q_ARG(QString, step));
                 }));
-            const ui::DatabaseInfo info{prepared->conninfo, prepared->description, prepared->cluster != nullptr};
+            ui::DatabaseInfo info{prepared->conninfo, prepared->description, prepared->cluster != nullptr, {}};
+            if (db::EmbeddedCluster* cluster = prepared->cluster.get()) {
+                // Both agent workers may notice at once: one start at a time, and only when it is down.
+                info.restartServer = [cluster, lock = std::make_shared<std::mutex>()] {
+                    const std::lock_guard<std::mutex> guard(*lock);
+                    if (!cluster->isRunning())
+                        cluster->start();
+                };
+            }
             *database = std::move(prepared);
             QMetaObject::invokeMethod(&window, [&window, info] {
                 window.showDatabaseReady(info.description);

@@ -25,6 +25,8 @@
 #include <QStatusBar>
 #include <QTest>
 
+#include <csignal>
+
 using namespace ac;
 
 namespace {
@@ -96,6 +98,7 @@ private slots:
     void compareShowsWhatOnlyAliceSees();
     void wrongPasswordIsRefused();
     void failedReloginKeepsTheSession();
+    void recoversAfterTheEmbeddedServerIsKilled();  // last: it kills the shared test server
 };
 
 void TestConsoleWindow::initTestCase()
@@ -273,6 +276,41 @@ void TestConsoleWindow::selectingAChunkShowsItsSource()
     QCOMPARE(window->sourceViewer()->sourceId(), document->sourceId);
     QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));  // the chunk is highlighted
     QVERIFY(window->sourceViewer()->toPlainText().contains(document->title));
+}
+
+// kill -9 of the postmaster the console owns: it starts the server again and the next question is
+// answered with no manual step.
+void TestConsoleWindow::recoversAfterTheEmbeddedServerIsKilled()
+{
+    db::EmbeddedCluster* cluster = test::TestDatabase::instance().cluster();
+    if (!cluster)
+        QSKIP("an external test database: not ours to kill");
+    ui::DatabaseInfo database = test::seededDatabase();
+    database.restartServer = [cluster] {
+        if (!cluster->isRunning())
+            cluster->start();
+    };
+    auto window = std::make_unique<ui::ConsoleWindow>();
+    window->setAutoLogin(QStringLiteral("u1"), {}, true);
+    QSignalSpy loggedIn(window.get(), &ui::ConsoleWindow::loggedIn);
+    window->setDatabase(database);
+    window->show();
+    QVERIFY(loggedIn.wait(kTimeoutMs) || !loggedIn.isEmpty());
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+
+    QFile pidFile(cluster->dataDir() + QStringLiteral("/postmaster.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const pid_t pid = static_cast<pid_t>(pidFile.readLine().trimmed().toLongLong());
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid, SIGKILL), 0);
+
+    QSignalSpy reconnected(window->client(), &ui::ConsoleClient::reconnected);
+    window->ask(test::kPasswordMessage);  // fails: the connection is gone, reconnecting starts
+    QTRY_VERIFY_WITH_TIMEOUT(!reconnected.isEmpty(), 60000);
+    QVERIFY(cluster->isRunning());
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    QCOMPARE(window->lastAnswer()->message, test::kSeedMessage);
+    QVERIFY(!window->isConnectionBannerVisible());
 }
 
 // The answer to the previous message never sits under a new one, answered or not yet.
