@@ -17,6 +17,7 @@ int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("agent-console"));
+    QApplication::setDesktopFileName(QStringLiteral("agent-console"));  // the menu entry's icon and name
     QApplication::setOrganizationName(QStringLiteral("agent-console"));
     QApplication::setApplicationVersion(QStringLiteral(AGENT_CONSOLE_VERSION));
 
