@@ -5,6 +5,7 @@
 #include "context_pack_dialog.h"
 #include "developer_pane.h"
 #include "draft_pane.h"
+#include "error_text.h"
 #include "login_dialog.h"
 #include "message_editor.h"
 #include "order_panel.h"
@@ -19,6 +20,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QJsonDocument>
+#include <QMessageBox>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSettings>
@@ -33,7 +35,8 @@ namespace {
 
 QString failureText(const WorkerFailure& f)
 {
-    return f.sqlstate.isEmpty() ? f.message : QStringLiteral("%1 (SQLSTATE %2)").arg(f.message, f.sqlstate);
+    const QString line = shortErrorText(f.message);
+    return f.sqlstate.isEmpty() ? line : QStringLiteral("%1 (SQLSTATE %2)").arg(line, f.sqlstate);
 }
 
 } // namespace
@@ -190,8 +193,9 @@ void ConsoleWindow::connectClient()
     });
     connect(client_, &ConsoleClient::busyChanged, this, [this](bool) { setBusy(client_->isBusy()); });
     connect(client_, &ConsoleClient::connectionLost, this, [this](const QString& message) {
-        banner_->setText(tr("The connection to the database was lost (%1). Reconnecting in the background; "
-                            "your message is kept.").arg(message));
+        bannerDetails_ = message;
+        banner_->setText(tr("The connection to the database was lost: %1. Reconnecting in the background; "
+                            "your message is kept. <a href=\"details\">Details</a>").arg(shortErrorText(message).toHtmlEscaped()));
         banner_->show();
         connectionLabel_->setText(tr("● reconnecting"));
         connectionLabel_->setStyleSheet(QStringLiteral("color:#c64600"));
@@ -381,7 +385,7 @@ void ConsoleWindow::showFailure(const WorkerFailure& failure)
     if (failure.canceled) {
         statusBar()->showMessage(tr("Query cancelled"), 5000);
     } else if (failure.connectionLost) {
-        statusBar()->showMessage(tr("Connection lost: %1").arg(failure.message), 8000);
+        statusBar()->showMessage(tr("Connection lost: %1").arg(shortErrorText(failure.message)), 8000);
     } else {
         results_->clearResults(tr("The query failed: %1").arg(failureText(failure)));
         statusBar()->showMessage(tr("The query failed"), 8000);

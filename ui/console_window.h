@@ -142,6 +142,7 @@ private:
     QSplitter* mainSplitter_;
     QSplitter* leftSplitter_;
     QLabel* banner_;
+    QString bannerDetails_;  // the full error text behind the banner's Details link
     QLabel* identityLabel_;
     QLabel* databaseLabel_;
     QLabel* connectionLabel_;

@@ -19,6 +19,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -126,6 +127,13 @@ void ConsoleWindow::buildLayout()
     banner_->setObjectName(QStringLiteral("connectionBanner"));
     banner_->setAccessibleName(tr("Connection status"));
     banner_->setWordWrap(true);
+    banner_->setTextFormat(Qt::RichText);
+    connect(banner_, &QLabel::linkActivated, this, [this] {
+        QMessageBox box(QMessageBox::Warning, tr("Database connection"), banner_->text().section(QLatin1Char('<'), 0, 0),
+                        QMessageBox::Close, this);
+        box.setDetailedText(bannerDetails_);
+        box.exec();
+    });
     banner_->setStyleSheet(QStringLiteral("background:#fff3bf;color:#5c3c00;border:1px solid #e5a50a;padding:6px"));
     banner_->hide();
 

@@ -2,6 +2,7 @@
 // locating a chunk in its source, and the agent comparison.
 
 #include "compare_view.h"
+#include "error_text.h"
 #include "login_dialog.h"
 #include "message_editor.h"
 #include "plan_heat.h"
@@ -21,6 +22,20 @@ class TestConsoleWidgets : public QObject {
     Q_OBJECT
 
 private slots:
+    // Banners and the status bar show one readable line; the rest stays in the details.
+    void errorsReadAsOneLine()
+    {
+        const QString libpq = QStringLiteral("connection to server on socket \"/tmp/x/.s.PGSQL.5432\" failed: No such file or directory\n"
+                                             "\tIs the server running locally and accepting connections on that socket?\n");
+        QCOMPARE(ui::shortErrorText(libpq),
+                 QStringLiteral("connection to server on socket \"/tmp/x/.s.PGSQL.5432\" failed: No such file or directory"));
+        QCOMPARE(ui::shortErrorText(QStringLiteral("ERROR:  canceling statement\tdue to user request\nCONTEXT: x")),
+                 QStringLiteral("canceling statement due to user request"));
+        QVERIFY(ui::shortErrorText(QString(500, QLatin1Char('x'))).size() <= 160);
+        QCOMPARE(ui::shortErrorText(QStringLiteral("\n\n  FATAL:  terminating connection  \n")),
+                 QStringLiteral("terminating connection"));
+    }
+
     void timeShareLevel_data();
     void timeShareLevel();
     void misestimateLevel_data();
