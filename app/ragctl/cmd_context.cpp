@@ -1,4 +1,3 @@
-#include "agent/context_pack_builder.h"
 #include "cli_support.h"
 #include "command_registry.h"
 #include "retrieval_cli.h"
@@ -18,13 +17,9 @@ int runContext(const QStringList& args)
                                               "the customer's ticket history and the top chunks, each cited."));
     const QString message = textArgument(parser, QStringLiteral("message"));
     const retrieval::RetrievalOptions options = retrievalOptions(parser);
-
     bootstrap::PreparedDatabase prepared = openDatabase(parser);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
-    const retrieval::AgentIdentity agent = loadAgent(conn, parser);
-    auto embedder = embedderFor(conn, agent.merchantId);
-    auto reranker = rerankerFrom(parser);
-    const agent::ContextPack pack = agent::ContextPackBuilder(conn, *embedder, reranker.get()).build(agent, message, options);
+    const agent::ContextPack pack = buildContextPack(conn, parser, message, options);
     if (parser.isSet(QStringLiteral("json")))
         out() << QJsonDocument(agent::contextPackToJson(pack)).toJson(QJsonDocument::Indented);
     else

@@ -1,4 +1,3 @@
-#include "agent/context_pack_builder.h"
 #include "agent/reply_drafter.h"
 #include "cli_support.h"
 #include "command_registry.h"
@@ -42,14 +41,9 @@ int runDraft(const QStringList& args)
         "composer writes it. Every draft is audited."));
     const QString message = textArgument(parser, QStringLiteral("message"));
     const retrieval::RetrievalOptions options = retrievalOptions(parser);
-
     bootstrap::PreparedDatabase prepared = openDatabase(parser);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
-    const retrieval::AgentIdentity agentIdentity = loadAgent(conn, parser);
-    auto embedder = embedderFor(conn, agentIdentity.merchantId);
-    auto reranker = rerankerFrom(parser);
-    const agent::ContextPack pack =
-        agent::ContextPackBuilder(conn, *embedder, reranker.get()).build(agentIdentity, message, options);
+    const agent::ContextPack pack = buildContextPack(conn, parser, message, options);
     const agent::ChatClient llm(agent::ChatConfig::fromEnvironment());
     const bool json = parser.isSet(QStringLiteral("json"));
     const bool streamToTerminal = !json && !parser.isSet(QStringLiteral("template")) && llm.config().configured();

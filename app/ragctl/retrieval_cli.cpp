@@ -1,6 +1,7 @@
 #include "retrieval_cli.h"
 
 #include "agent/agent_directory.h"
+#include "agent/context_pack_builder.h"
 #include "cli_support.h"
 #include "retrieval/http_reranker.h"
 #include "retrieval/live_corpus.h"
@@ -132,6 +133,15 @@ std::unique_ptr<retrieval::Reranker> rerankerFrom(const QCommandLineParser& pars
         throw UsageError(QStringLiteral("--reranker-flavor must be cohere, jina or tei"));
     config.apiKey = QProcessEnvironment::systemEnvironment().value(QStringLiteral("AGENT_CONSOLE_RERANK_API_KEY"));
     return std::make_unique<retrieval::HttpReranker>(config);
+}
+
+agent::ContextPack buildContextPack(db::PgConnection& conn, const QCommandLineParser& parser, const QString& message,
+                                    const retrieval::RetrievalOptions& options)
+{
+    const retrieval::AgentIdentity agent = loadAgent(conn, parser);
+    auto embedder = embedderFor(conn, agent.merchantId);
+    auto reranker = rerankerFrom(parser);
+    return agent::ContextPackBuilder(conn, *embedder, reranker.get()).build(agent, message, options);
 }
 
 QString textArgument(const QCommandLineParser& parser, const QString& what)

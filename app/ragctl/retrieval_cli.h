@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agent/context_pack.h"
 #include "db/pg_connection.h"
 #include "ingest/embedder.h"
 #include "retrieval/reranker.h"
@@ -26,6 +27,11 @@ std::unique_ptr<ingest::Embedder> embedderFor(db::PgConnection& conn, const QStr
 
 // The HTTP reranker when --reranker-url is set (key from AGENT_CONSOLE_RERANK_API_KEY), else null.
 std::unique_ptr<retrieval::Reranker> rerankerFrom(const QCommandLineParser& parser);
+
+// The context pack for `message` as the --agent sees it (context and draft): switches `conn` to
+// the agent's role (loadAgent), then builds with `options` and the reranker the flags name.
+agent::ContextPack buildContextPack(db::PgConnection& conn, const QCommandLineParser& parser, const QString& message,
+                                    const retrieval::RetrievalOptions& options);
 
 // The one positional argument (query or message); "-" reads standard input.
 QString textArgument(const QCommandLineParser& parser, const QString& what);

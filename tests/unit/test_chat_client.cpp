@@ -35,34 +35,19 @@ QByteArray sseEvent(const QString& piece)
 //   "silent"          never answers
 //   "badjson"         an event whose data is not JSON
 //   "json:<text>"     a plain (non-streaming) chat completion
-class FakeChatServer : public QObject {
+class FakeChatServer : public ac::test::LoopbackHttpServer {
 public:
-    explicit FakeChatServer(std::deque<QString> script) : script_(std::move(script))
+    explicit FakeChatServer(std::deque<QString> script)
+        : LoopbackHttpServer([this](QTcpSocket* socket, const ac::test::HttpRequest&) { answer(socket); }),
+          script_(std::move(script))
     {
-        QObject::connect(&server_, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = server_.nextPendingConnection())
-                QObject::connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onData(socket); });
-        });
-        QVERIFY(server_.listen(QHostAddress::LocalHost));
     }
 
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(server_.serverPort()); }
-    int requests = 0;
     QList<qint64> requestTimes;  // ms since construction
-    QList<QByteArray> authorizations;
-    QList<QJsonObject> bodies;
 
 private:
-    void onData(QTcpSocket* socket)
+    void answer(QTcpSocket* socket)
     {
-        buffers_[socket] += socket->readAll();
-        const auto request = ac::test::takeHttpRequest(buffers_[socket]);
-        if (!request)
-            return;
-        if (const QByteArray auth = request->header("authorization"); !auth.isEmpty())
-            authorizations << auth;
-        bodies << QJsonDocument::fromJson(request->body).object();
-        ++requests;
         requestTimes << clock_.elapsed();
         const QString action = script_.empty() ? QStringLiteral("stream:ok") : script_.front();
         if (!script_.empty())
@@ -111,9 +96,7 @@ private:
         socket->disconnectFromHost();
     }
 
-    QTcpServer server_;
     std::deque<QString> script_;
-    QHash<QTcpSocket*, QByteArray> buffers_;
     QElapsedTimer clock_ = [] { QElapsedTimer t; t.start(); return t; }();
 };
 

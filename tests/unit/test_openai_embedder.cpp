@@ -17,34 +17,18 @@ namespace {
 
 // A local HTTP server that answers each POST with the next scripted reply ("ok", "429", "500",
 // "silent" = never answer, "wrongdims"), echoing one vector per input.
-class StubServer : public QObject {
+class StubServer : public ac::test::LoopbackHttpServer {
 public:
-    explicit StubServer(std::deque<QString> script, int dims) : script_(std::move(script)), dims_(dims)
+    explicit StubServer(std::deque<QString> script, int dims)
+        : LoopbackHttpServer([this](QTcpSocket* socket, const ac::test::HttpRequest& request) { answer(socket, request); }),
+          script_(std::move(script)), dims_(dims)
     {
-        QObject::connect(&server_, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = server_.nextPendingConnection())
-                QObject::connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onData(socket); });
-        });
-        server_.listen(QHostAddress::LocalHost);
     }
 
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(server_.serverPort()); }
-    int requests = 0;
-    QList<QJsonObject> bodies;
-    QList<QByteArray> authorizations;
-
 private:
-    void onData(QTcpSocket* socket)
+    void answer(QTcpSocket* socket, const ac::test::HttpRequest& request)
     {
-        buffers_[socket] += socket->readAll();
-        const auto request = ac::test::takeHttpRequest(buffers_[socket]);
-        if (!request)
-            return;
-        if (const QByteArray auth = request->header("authorization"); !auth.isEmpty())
-            authorizations << auth;
-        const QJsonObject body = QJsonDocument::fromJson(request->body).object();
-        bodies << body;
-        ++requests;
+        const QJsonObject body = QJsonDocument::fromJson(request.body).object();
         const QString action = script_.empty() ? QStringLiteral("ok") : script_.front();
         if (!script_.empty())
             script_.pop_front();
@@ -74,10 +58,8 @@ private:
         socket->disconnectFromHost();
     }
 
-    QTcpServer server_;
     std::deque<QString> script_;
     int dims_;
-    QHash<QTcpSocket*, QByteArray> buffers_;
 };
 
 EmbedderConfig config(const QString& url, int dims)
