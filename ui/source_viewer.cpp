@@ -13,13 +13,19 @@ std::pair<qsizetype, qsizetype> locateChunk(const QString& body, const QString& 
     const qsizetype exact = body.indexOf(needle);
     if (exact >= 0)
         return {exact, needle.size()};
-    // The chunker may have re-flowed whitespace or dropped markup: match word by word.
-    QStringList words = needle.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    // The chunker may have re-flowed whitespace or dropped markup: match word by word. A ticket
+    // chunk labels each turn ("Customer: ...") where the conversation shows "customer (date):",
+    // so labels are left out of the words and the conversation's turn headers may sit between them.
+    static const QRegularExpression turnLabel(QStringLiteral("^[A-Z][a-z]+:$"));
+    QStringList words;
+    for (const QString& w : needle.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
+        if (!turnLabel.match(w).hasMatch())
+            words << QRegularExpression::escape(w);
     if (words.size() > 40)
         words = words.mid(0, 40);
-    for (QString& w : words)
-        w = QRegularExpression::escape(w);
-    const QRegularExpression pattern(words.join(QStringLiteral("[\\s#*>_`-]+")));
+    if (words.isEmpty())
+        return {-1, 0};
+    const QRegularExpression pattern(words.join(QStringLiteral("(?:[\\s#*>_`-]|\\w+ \\([^)\\n]*\\):)+")));
     const QRegularExpressionMatch m = pattern.match(body);
     if (m.hasMatch()) {
         const qsizetype start = m.capturedStart();

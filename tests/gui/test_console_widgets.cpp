@@ -171,6 +171,8 @@ void TestConsoleWidgets::locateChunk_data()
     QTest::newRow("reflowed") << QStringLiteral("Intro\nRefunds are\ngranted within 30 days.") << QStringLiteral("Refunds are granted within 30 days.")
                               << qsizetype(6);
     QTest::newRow("absent") << QStringLiteral("nothing here") << QStringLiteral("something else") << qsizetype(-1);
+    QTest::newRow("ticket turns") << QStringLiteral("customer (2026-11-19 09:12):\nWhere is my refund?\n\nagent (2026-11-19 10:47):\nIt is on its way.")
+                                  << QStringLiteral("Customer: Where is my refund? Agent: It is on its way.") << qsizetype(29);
 }
 
 void TestConsoleWidgets::locateChunk()

@@ -276,6 +276,14 @@ void TestConsoleWindow::selectingAChunkShowsItsSource()
     QCOMPARE(window->sourceViewer()->sourceId(), document->sourceId);
     QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));  // the chunk is highlighted
     QVERIFY(window->sourceViewer()->toPlainText().contains(document->title));
+
+    // A ticket chunk is marked in the conversation too.
+    const auto ticket = std::find_if(chunks.begin(), chunks.end(), [](const auto& c) { return c.sourceType == QLatin1String("ticket"); });
+    QVERIFY(ticket != chunks.end());
+    shown.clear();
+    window->selectResult(static_cast<int>(ticket - chunks.begin()));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().first().toString() == ticket->sourceId, kTimeoutMs);
+    QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));
 }
 
 // kill -9 of the postmaster the console owns: it starts the server again and the next question is
