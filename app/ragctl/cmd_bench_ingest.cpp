@@ -1,12 +1,12 @@
 #include "cli_support.h"
 #include "command_registry.h"
-#include "ingest/ingest_bench.h"
+#include "ingest_bench.h"
 #include "ingest_cli.h"
 
 namespace ac::cli {
 namespace {
 
-QString line(const QString& label, const ingest::PathTiming& t)
+QString line(const QString& label, const ac::bench::PathTiming& t)
 {
     return QStringLiteral("%1 %2 chunks in %3 s = %4 chunks/s")
         .arg(label.leftJustified(34))
@@ -32,7 +32,7 @@ int runBenchIngest(const QStringList& args)
                                               "loop and by the bulk path (binary COPY + merge), side by side, "
                                               "end to end including hash embedding; then the HNSW build. Uses a "
                                               "scratch schema ac_bench."));
-    ingest::IngestBenchOptions options;
+    ac::bench::IngestBenchOptions options;
     options.chunks = intOption(parser, QStringLiteral("chunks"), 1, 100000000);
     options.seed = parser.value(QStringLiteral("seed")).toULongLong();
     options.batchChunks = intOption(parser, QStringLiteral("batch"), 1, 1000000);
@@ -43,8 +43,8 @@ int runBenchIngest(const QStringList& args)
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     ProgressBar bar;
-    const ingest::IngestBenchReport r =
-        ingest::runIngestBench(conn, prepared.conninfo, options, [&](const ingest::LoadProgress& p) { bar(p); });
+    const ac::bench::IngestBenchReport r =
+        ac::bench::runIngestBench(conn, prepared.conninfo, options, [&](const ingest::LoadProgress& p) { bar(p); });
     bar.finish();
 
     out() << "corpus: " << r.documents << " synthetic documents, " << r.chunks << " chunks (chunked in "

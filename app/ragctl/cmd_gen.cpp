@@ -1,6 +1,6 @@
 #include "cli_support.h"
 #include "command_registry.h"
-#include "ingest/synthetic_corpus.h"
+#include "synthetic_corpus.h"
 
 namespace ac::cli {
 namespace {
@@ -24,7 +24,7 @@ int runGen(const QStringList& args)
     if (!parser.isSet(QStringLiteral("out")))
         throw UsageError(QStringLiteral("--out is required"));
     bool ok = false;
-    ingest::SyntheticOptions options;
+    ac::bench::SyntheticOptions options;
     options.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
     if (!ok)
         throw UsageError(QStringLiteral("--seed must be a whole number"));
@@ -34,7 +34,7 @@ int runGen(const QStringList& args)
     options.skew = parser.value(QStringLiteral("skew")).toDouble(&ok);
     if (!ok || options.skew < 0 || options.skew > 5)
         throw UsageError(QStringLiteral("--skew must be a number from 0 to 5"));
-    const ingest::SyntheticCorpus corpus(options);
+    const ac::bench::SyntheticCorpus corpus(options);
     const int files = corpus.writeTree(parser.value(QStringLiteral("out")));
     int documents = 0, tickets = 0;
     for (int m = 0; m < corpus.merchantCount(); ++m) {

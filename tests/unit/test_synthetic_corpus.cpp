@@ -1,12 +1,13 @@
 #include "ingest/markdown_chunker.h"
 #include "ingest/source_parsers.h"
-#include "ingest/synthetic_corpus.h"
+#include "synthetic_corpus.h"
 
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace ac::ingest;
+using namespace ac::bench;
 
 class TestSyntheticCorpus : public QObject {
     Q_OBJECT

@@ -1,10 +1,10 @@
-#include "ingest/ingest_bench.h"
+#include "ingest_bench.h"
 
 #include "ingest/bulk_loader.h"
 #include "ingest/hash_embedder.h"
 #include "ingest/index_progress.h"
 #include "ingest/prepared_source.h"
-#include "ingest/synthetic_corpus.h"
+#include "synthetic_corpus.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -12,7 +12,9 @@
 #include <atomic>
 #include <thread>
 
-namespace ac::ingest {
+namespace ac::bench {
+
+using namespace ac::ingest;
 
 namespace {
 
@@ -217,4 +219,4 @@ IngestBenchReport runIngestBench(db::PgConnection& conn, const QString& conninfo
     return report;
 }
 
-} // namespace ac::ingest
+} // namespace ac::bench

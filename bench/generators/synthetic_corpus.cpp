@@ -1,4 +1,4 @@
-#include "ingest/synthetic_corpus.h"
+#include "synthetic_corpus.h"
 
 #include "ingest/ingest_error.h"
 
@@ -9,7 +9,9 @@
 
 #include <cmath>
 
-namespace ac::ingest {
+namespace ac::bench {
+
+using namespace ac::ingest;
 
 namespace {
 
@@ -313,4 +315,4 @@ int SyntheticCorpus::writeTree(const QString& dir) const
     return files;
 }
 
-} // namespace ac::ingest
+} // namespace ac::bench

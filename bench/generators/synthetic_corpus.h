@@ -7,7 +7,7 @@
 
 #include <vector>
 
-namespace ac::ingest {
+namespace ac::bench {
 
 struct SyntheticOptions {
     quint64 seed = 42;
@@ -31,18 +31,18 @@ public:
     int ticketCount(int m) const;
 
     QJsonObject merchantJson(int m) const;  // fixture layout: id, name, plan, agents, customers, orders
-    DocumentSource document(int m, int index) const;
-    TicketSource ticket(int m, int index) const;
+    ingest::DocumentSource document(int m, int index) const;
+    ingest::TicketSource ticket(int m, int index) const;
 
     // Writes <dir>/<merchant>/{merchant.json, docs/*.md, tickets.jsonl}, the layout `ragctl seed
     // --fixtures <dir>` loads. Returns the number of files written.
     int writeTree(const QString& dir) const;
 
-    static QString toMarkdownFile(const DocumentSource& document);
+    static QString toMarkdownFile(const ingest::DocumentSource& document);
 
 private:
     int scaled(int m, int mean) const;
     SyntheticOptions options_;
 };
 
-} // namespace ac::ingest
+} // namespace ac::bench

@@ -7,7 +7,7 @@
 
 #include <optional>
 
-namespace ac::ingest {
+namespace ac::bench {
 
 struct IngestBenchOptions {
     qint64 chunks = 100000;  // at least this many, from synthetic documents
@@ -41,6 +41,6 @@ struct IngestBenchReport {
 // chunks table has no GIN/HNSW indexes while loading, as a bulk load would; the HNSW index is then
 // built and timed, its progress read from pg_stat_progress_create_index on a second connection.
 IngestBenchReport runIngestBench(db::PgConnection& conn, const QString& conninfo, const IngestBenchOptions& options,
-                                 const ProgressFn& progress = {});
+                                 const ingest::ProgressFn& progress = {});
 
-} // namespace ac::ingest
+} // namespace ac::bench
