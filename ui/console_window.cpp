@@ -47,7 +47,8 @@ ConsoleWindow::ConsoleWindow(BackendFactory backend, QWidget* parent)
       tickets_(new TicketHistoryView(this)), compare_(new CompareView(this)), developer_(new DeveloperPane(this)),
       draft_(new DraftPane(this)), resultsSplitter_(new QSplitter(Qt::Vertical, this)),
       centreTabs_(new QTabWidget(this)), mainSplitter_(new QSplitter(Qt::Horizontal, this)),
-      leftSplitter_(new QSplitter(Qt::Vertical, this)), banner_(new QLabel(this)), identityLabel_(new QLabel(this)),
+      leftSplitter_(new QSplitter(Qt::Vertical, this)), banner_(new QLabel(this)), scopeNote_(new QLabel(this)),
+      identityLabel_(new QLabel(this)),
       databaseLabel_(new QLabel(this)), connectionLabel_(new QLabel(this)), busyBar_(new QProgressBar(this)),
       kBox_(new QSpinBox(this)), pathBox_(new QComboBox(this)), rerankBox_(new QCheckBox(tr("&Rerank"), this))
 {
@@ -468,9 +469,12 @@ void ConsoleWindow::updateIdentity()
         setWindowTitle(tr("Agent Console — %1 (%2) @ %3 (%4) — %5")
                            .arg(a.displayName, a.agentId, a.merchantName, a.merchantId, db));
         identityLabel_->setText(tr("%1 (%2, %3) @ %4").arg(a.displayName, a.agentId, a.kind, a.merchantName));
+        // The same words for every contractor and every question: they say nothing about what is hidden.
+        scopeNote_->setVisible(a.kind != QLatin1String("staff"));
     } else {
         setWindowTitle(tr("Agent Console — not logged in — %1").arg(db));
         identityLabel_->setText(tr("not logged in"));
+        scopeNote_->hide();
     }
     databaseLabel_->setText(session_ ? session_->databaseDescription : db);
     databaseLabel_->setToolTip(db);

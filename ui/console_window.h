@@ -69,6 +69,7 @@ public:
     CompareView* compareView() const { return compare_; }
     DeveloperPane* developerPane() const { return developer_; }
     DraftPane* draftPane() const { return draft_; }
+    QLabel* scopeNote() const { return scopeNote_; }
     ConsoleClient* client() const { return client_; }
     ConsoleClient* compareClient() const { return compareClient_; }
 
@@ -142,6 +143,7 @@ private:
     QSplitter* mainSplitter_;
     QSplitter* leftSplitter_;
     QLabel* banner_;
+    QLabel* scopeNote_;      // for agents who read part of the merchant's material (contractors)
     QString bannerDetails_;  // the full error text behind the banner's Details link
     QLabel* identityLabel_;
     QLabel* databaseLabel_;

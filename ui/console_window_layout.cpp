@@ -168,7 +168,18 @@ void ConsoleWindow::buildLayout()
 
     centreTabs_->setObjectName(QStringLiteral("centreTabs"));
     resultsSplitter_->setObjectName(QStringLiteral("resultsSplitter"));
-    resultsSplitter_->addWidget(results_);
+    scopeNote_->setObjectName(QStringLiteral("scopeNote"));
+    scopeNote_->setWordWrap(true);
+    scopeNote_->setText(tr("You see the material your role covers. If it does not answer the customer, "
+                           "escalate to a staff agent."));
+    scopeNote_->setStyleSheet(QStringLiteral("color:palette(window-text);background:palette(alternate-base);padding:4px"));
+    scopeNote_->hide();
+    auto* resultsBox = new QWidget(this);
+    auto* resultsLayout = new QVBoxLayout(resultsBox);
+    resultsLayout->setContentsMargins(0, 0, 0, 0);
+    resultsLayout->addWidget(scopeNote_);
+    resultsLayout->addWidget(results_, 1);
+    resultsSplitter_->addWidget(resultsBox);
     resultsSplitter_->addWidget(titled(tr("Suggested reply"), draft_, this));
     resultsSplitter_->setStretchFactor(0, 3);
     resultsSplitter_->setStretchFactor(1, 2);

@@ -61,7 +61,7 @@ struct RetrievalOptions {
     // correlates with the query. Unfiltered searches go by cost alone (kHnswVisitCostInExactRows).
     int exactScanThreshold = 5000;
     int rerankDepth = 50;          // how many fused candidates the reranker reorders
-    int maxPerSource = 2;          // chunks of one document/ticket ahead of other sources (0: no cap)
+    int maxPerSource = 1;          // chunks of one document/ticket ahead of other sources (0: no cap)
     Bm25Options bm25;
 };
 

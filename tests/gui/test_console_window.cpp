@@ -92,6 +92,7 @@ private slots:
     void windowStateIsKept();
     void selectingAChunkShowsItsSource();
     void contextPackIsCopied();
+    void contractorsSeeTheScopeNote();
     void staleResultsAreClearedOnANewQuestion();
     void draftPaneShowsACheckedReply_data();
     void draftPaneShowsACheckedReply();
@@ -322,6 +323,17 @@ void TestConsoleWindow::recoversAfterTheEmbeddedServerIsKilled()
 }
 
 // The answer to the previous message never sits under a new one, answered or not yet.
+// Contractors get one fixed note; staff none.
+void TestConsoleWindow::contractorsSeeTheScopeNote()
+{
+    for (const auto& [agent, shown] : {std::pair{QStringLiteral("u1"), false}, std::pair{QStringLiteral("u3"), true}}) {
+        auto window = loggedInWindow(agent);
+        QVERIFY(window);
+        QCOMPARE(window->scopeNote()->isVisible(), shown);
+        QVERIFY(!kBobMustNotSee.match(window->scopeNote()->text()).hasMatch());
+    }
+}
+
 void TestConsoleWindow::staleResultsAreClearedOnANewQuestion()
 {
     auto window = loggedInWindow(QStringLiteral("u1"));
