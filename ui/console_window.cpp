@@ -249,7 +249,7 @@ void ConsoleWindow::openLoginDialog(bool forCompare)
     if (forCompare) {
         loginDialog_->setWindowTitle(tr("Log in a second agent to compare"));
         if (session_)
-            loginDialog_->excludeAgent(session_->account.agentId);
+            loginDialog_->excludeAgent(session_->account.agentId, session_->account.merchantId);
     }
     loginDialog_->setAgents(agents_, database_->embedded);
     if (!forCompare)

@@ -38,6 +38,7 @@ LoginDialog::LoginDialog(const QString& databaseDescription, QWidget* parent)
     form->addRow(tr("&Agent:"), agentBox_);
     form->addRow(tr("&Password:"), password_);
     auto* layout = new QVBoxLayout(this);
+    layout->setSizeConstraint(QLayout::SetMinimumSize);  // an error line grows the dialog, never clips it
     layout->addWidget(database);
     layout->addLayout(form);
     layout->addWidget(hint_);
@@ -65,7 +66,7 @@ void LoginDialog::setAgents(const AgentAccounts& agents, bool embeddedDemo)
 {
     agents_.clear();
     for (const AgentAccount& a : agents)
-        if (a.agentId != excluded_)
+        if (a.agentId != excluded_ && (onlyMerchant_.isEmpty() || a.merchantId == onlyMerchant_))
             agents_.push_back(a);
     embeddedDemo_ = embeddedDemo;
     agentBox_->blockSignals(true);
@@ -100,6 +101,7 @@ void LoginDialog::setError(const QString& message)
 {
     error_->setText(message);
     error_->setVisible(!message.isEmpty());
+    adjustSize();
     password_->selectAll();
     password_->setFocus();
 }
@@ -123,9 +125,10 @@ void LoginDialog::setPassword(const QString& password)
     password_->setText(password);
 }
 
-void LoginDialog::excludeAgent(const QString& agentId)
+void LoginDialog::excludeAgent(const QString& agentId, const QString& merchantId)
 {
     excluded_ = agentId;
+    onlyMerchant_ = merchantId;
 }
 
 AgentAccount LoginDialog::account() const

@@ -23,7 +23,9 @@ public:
     void setBusy(bool busy);
     void selectAgent(const QString& agentId);
     void setPassword(const QString& password);
-    void excludeAgent(const QString& agentId);  // for the compare login: not the agent already in
+    // For the compare login: not the agent already in, and only agents of that agent's merchant
+    // (comparing across merchants says nothing about ACLs and shows another tenant's names).
+    void excludeAgent(const QString& agentId, const QString& merchantId = {});
 
     AgentAccount account() const;
     QString password() const;
@@ -37,6 +39,7 @@ private:
     AgentAccounts agents_;
     bool embeddedDemo_ = false;
     QString excluded_;
+    QString onlyMerchant_;
     QComboBox* agentBox_;
     QLineEdit* password_;
     QLabel* hint_;

@@ -10,8 +10,11 @@
 #include "source_viewer.h"
 #include "text_highlighter.h"
 
+#include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -48,6 +51,7 @@ private slots:
     void locateChunk();
     void compareAnswers();
     void loginDialogNamesDemoAccountsOnlyOnTheDemoDatabase();
+    void loginDialogWorksFromTheKeyboardAndKeepsItsHint();
     void ctrlEnterSubmitsTheMessage();
 };
 
@@ -207,6 +211,51 @@ void TestConsoleWidgets::compareAnswers()
     QCOMPARE(diff.onlyRight, QStringList{QStringLiteral("[t5]")});
     QCOMPARE(diff.hiddenFromLeft, QStringList{});
     QCOMPARE(diff.both, QStringList{QStringLiteral("[d7]")});
+}
+
+// Keyboard only: Tab from the agent list into the password, type, Enter logs in. A wrong password's
+// error grows the dialog and leaves the demo accounts in view. The compare login offers only
+// agents of the same merchant.
+void TestConsoleWidgets::loginDialogWorksFromTheKeyboardAndKeepsItsHint()
+{
+    ui::AgentAccounts agents(3);
+    agents[0] = {QStringLiteral("u1"), QStringLiteral("Alice"), QStringLiteral("staff"), QStringLiteral("m01"),
+                 QStringLiteral("Acme Co."), QStringLiteral("agent_u1"), QStringLiteral("alice-demo")};
+    agents[1] = {QStringLiteral("u3"), QStringLiteral("Bob"), QStringLiteral("contractor"), QStringLiteral("m01"),
+                 QStringLiteral("Acme Co."), QStringLiteral("agent_u3"), QStringLiteral("bob-demo")};
+    agents[2] = {QStringLiteral("u9"), QStringLiteral("Carol"), QStringLiteral("staff"), QStringLiteral("m02"),
+                 QStringLiteral("Globex"), QStringLiteral("agent_u9"), QStringLiteral("carol-demo")};
+    ui::LoginDialog dialog(QStringLiteral("test"));
+    dialog.setAgents(agents, true);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    auto* picker = dialog.findChild<QComboBox*>(QStringLiteral("agentPicker"));
+    auto* password = dialog.findChild<QLineEdit*>(QStringLiteral("passwordEdit"));
+    picker->setFocus();
+    QTest::keyClick(picker, Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), password);
+    QSignalSpy requested(&dialog, &ui::LoginDialog::loginRequested);
+    QTest::keyClicks(password, QStringLiteral("alice-demo"));
+    QTest::keyClick(password, Qt::Key_Return);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.first().at(1).toString(), QStringLiteral("alice-demo"));
+
+    QLabel* hint = nullptr;
+    for (QLabel* l : dialog.findChildren<QLabel*>())
+        if (l->text().contains(QStringLiteral("Demo accounts")))
+            hint = l;
+    QVERIFY(hint);
+    dialog.setError(QStringLiteral("login refused: wrong agent or password"));
+    QVERIFY(hint->isVisible());
+    QVERIFY(dialog.height() >= dialog.minimumSizeHint().height());
+    QVERIFY(hint->geometry().bottom() <= dialog.height());
+
+    ui::LoginDialog compare(QStringLiteral("test"));
+    compare.excludeAgent(QStringLiteral("u1"), QStringLiteral("m01"));
+    compare.setAgents(agents, true);
+    auto* comparePicker = compare.findChild<QComboBox*>(QStringLiteral("agentPicker"));
+    QCOMPARE(comparePicker->count(), 1);
+    QCOMPARE(comparePicker->itemData(0).toString(), QStringLiteral("u3"));
 }
 
 void TestConsoleWidgets::loginDialogNamesDemoAccountsOnlyOnTheDemoDatabase()
