@@ -316,6 +316,34 @@ DROP FUNCTION app.lexical_leg_statement();
 DROP FUNCTION app.term_frequencies(text, text[]);
 DROP FUNCTION app.term_frequencies_for(name, text, text[]);
 
+-- Nothing reads pg_stats any more: the definer role loses its grants on the partitions (it reads
+-- chunks through the parent), and new partitions are created without one.
+DO $$
+DECLARE
+    part regclass;
+BEGIN
+    FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
+                WHERE i.inhparent = 'public.chunks'::pg_catalog.regclass LOOP
+        EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM agent_console_definer', part);
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION app.ensure_chunk_partition(merchant text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', app.chunks_schema(), app.chunk_partition_name(merchant))) IS NULL THEN
+        EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %I.chunks INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)',
+                       app.chunks_schema(), app.chunk_partition_name(merchant), app.chunks_schema());
+        PERFORM app.create_chunk_graph(merchant);
+        EXECUTE pg_catalog.format('ALTER TABLE %I.chunks ATTACH PARTITION %I.%I FOR VALUES IN (%L)',
+                       app.chunks_schema(), app.chunks_schema(), app.chunk_partition_name(merchant), merchant);
+    END IF;
+END
+$$;
+
 REVOKE ALL ON FUNCTION app.tsvector_tokens(tsvector), app.maintain_lexical_statistics(),
     app.bm25_terms(text, integer, text, real), app.lexeme_disjunction(text[]), app.bm25_leg_statement(integer),
     app.bm25_search(text[], text, integer, text, real, real, integer, integer, boolean),
