@@ -40,8 +40,7 @@ BEGIN
 END
 $$;
 
--- What the definer functions read and write, and nothing else. Partitions are granted one by one
--- (pg_stats shows a partition's statistics only to a role that may read the partition itself).
+-- What the definer functions read and write, and nothing else.
 GRANT USAGE ON SCHEMA app, public TO agent_console_definer;
 GRANT SELECT ON public.agents, public.chunks TO agent_console_definer;
 GRANT INSERT, SELECT (id) ON public.retrieval_audit TO agent_console_definer;  -- INSERT ... RETURNING id
@@ -49,16 +48,6 @@ CREATE POLICY agents_definer ON public.agents FOR SELECT TO agent_console_define
 CREATE POLICY chunks_definer ON public.chunks FOR SELECT TO agent_console_definer USING (true);
 CREATE POLICY retrieval_audit_definer_insert ON public.retrieval_audit FOR INSERT TO agent_console_definer WITH CHECK (true);
 CREATE POLICY retrieval_audit_definer_returning ON public.retrieval_audit FOR SELECT TO agent_console_definer USING (true);
-DO $$
-DECLARE
-    part regclass;
-BEGIN
-    FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
-                WHERE i.inhparent = 'public.chunks'::pg_catalog.regclass LOOP
-        EXECUTE pg_catalog.format('GRANT SELECT ON %s TO agent_console_definer', part);
-    END LOOP;
-END
-$$;
 
 -- Helpers the definer functions call, qualified and pinned as well.
 CREATE OR REPLACE FUNCTION app.chunks_schema() RETURNS text
@@ -66,23 +55,6 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, public, pg_temp
 AS $$ SELECT c.relnamespace::pg_catalog.regnamespace::text FROM pg_catalog.pg_class c
       WHERE c.oid = 'public.chunks'::pg_catalog.regclass $$;
-
-CREATE OR REPLACE FUNCTION app.ensure_chunk_partition(merchant text) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
-AS $$
-BEGIN
-    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', app.chunks_schema(), app.chunk_partition_name(merchant))) IS NULL THEN
-        EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %I.chunks INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)',
-                       app.chunks_schema(), app.chunk_partition_name(merchant), app.chunks_schema());
-        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO agent_console_definer',
-                       app.chunks_schema(), app.chunk_partition_name(merchant));
-        PERFORM app.create_chunk_graph(merchant);
-        EXECUTE pg_catalog.format('ALTER TABLE %I.chunks ATTACH PARTITION %I.%I FOR VALUES IN (%L)',
-                       app.chunks_schema(), app.chunks_schema(), app.chunk_partition_name(merchant), merchant);
-    END IF;
-END
-$$;
 
 GRANT EXECUTE ON FUNCTION app.chunks_schema(), app.chunk_partition_name(text), app.acl_graph_name(text, text),
     app.lexical_leg_statement(), app.exact_vector_leg_statement() TO agent_console_definer;
@@ -165,26 +137,12 @@ END
 $$;
 
 
-CREATE OR REPLACE FUNCTION app.term_frequencies_for(role_name name, merchant text, terms text[])
-RETURNS TABLE (term text, frequency real)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public, pg_temp
-AS $$
-BEGIN
-    IF app.leg_tokens(role_name, merchant, '{}') IS NULL THEN
-        RETURN;
-    END IF;
-    RETURN QUERY
-    SELECT u.term, (SELECT max(s.freqs[pg_catalog.array_position(s.lexemes, l)])
-                    FROM pg_catalog.unnest(pg_catalog.tsvector_to_array(pg_catalog.to_tsvector('pg_catalog.english', u.term))) AS l)
-    FROM pg_catalog.unnest(terms) WITH ORDINALITY AS u(term, ord)
-    LEFT JOIN (SELECT st.most_common_elems::text::text[] AS lexemes, st.most_common_elem_freqs AS freqs
-               FROM pg_catalog.pg_stats st
-               WHERE st.schemaname = app.chunks_schema() AND st.tablename = app.chunk_partition_name(merchant)
-                 AND st.attname = 'search_tsv') AS s ON true
-    ORDER BY u.ord;
-END
-$$;
+-- The term statistics of the ts_rank_cd leg read pg_stats, which shows a partition's statistics
+-- only to a role that may read the partition itself: as agent_console_definer it would need a
+-- grant on every partition. Nothing calls it any more (the BM25 leg of migration 013 has its own
+-- statistics), so it goes.
+DROP FUNCTION app.term_frequencies(text, text[]);
+DROP FUNCTION app.term_frequencies_for(name, text, text[]);
 
 REVOKE ALL ON FUNCTION app.audited_identity(name, text, text) FROM PUBLIC;
 

@@ -307,42 +307,12 @@ CREATE FUNCTION app.explain_bm25_leg(merchant text, version integer, tokens text
 LANGUAGE sql VOLATILE
 AS $$ SELECT * FROM app.explain_bm25_leg_for(current_user, merchant, version, tokens, query, k1, b, first_pass_rows, row_limit) $$;
 
--- The ts_rank_cd leg and its term statistics are gone.
+-- The ts_rank_cd leg is gone (its term statistics went in 012).
 DROP FUNCTION app.lexical_leg(text, integer, text[], text, integer, integer);
 DROP FUNCTION app.explain_lexical_leg(text, integer, text[], text, integer, integer);
 DROP FUNCTION app.lexical_leg_for(name, text, integer, text[], text, integer, integer);
 DROP FUNCTION app.explain_lexical_leg_for(name, text, integer, text[], text, integer, integer);
 DROP FUNCTION app.lexical_leg_statement();
-DROP FUNCTION app.term_frequencies(text, text[]);
-DROP FUNCTION app.term_frequencies_for(name, text, text[]);
-
--- Nothing reads pg_stats any more: the definer role loses its grants on the partitions (it reads
--- chunks through the parent), and new partitions are created without one.
-DO $$
-DECLARE
-    part regclass;
-BEGIN
-    FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
-                WHERE i.inhparent = 'public.chunks'::pg_catalog.regclass LOOP
-        EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM agent_console_definer', part);
-    END LOOP;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION app.ensure_chunk_partition(merchant text) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
-AS $$
-BEGIN
-    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', app.chunks_schema(), app.chunk_partition_name(merchant))) IS NULL THEN
-        EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %I.chunks INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)',
-                       app.chunks_schema(), app.chunk_partition_name(merchant), app.chunks_schema());
-        PERFORM app.create_chunk_graph(merchant);
-        EXECUTE pg_catalog.format('ALTER TABLE %I.chunks ATTACH PARTITION %I.%I FOR VALUES IN (%L)',
-                       app.chunks_schema(), app.chunks_schema(), app.chunk_partition_name(merchant), merchant);
-    END IF;
-END
-$$;
 
 REVOKE ALL ON FUNCTION app.tsvector_tokens(tsvector), app.maintain_lexical_statistics(),
     app.bm25_terms(text, integer, text, real), app.lexeme_disjunction(text[]), app.bm25_leg_statement(integer),
