@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTextBrowser>
+#include <QTextCursor>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -77,7 +78,7 @@ DraftPane::DraftPane(QWidget* parent)
 void DraftPane::clear(const QString& message)
 {
     draft_ = {};
-    streamed_.clear();
+    receiving_ = false;
     text_->setPlainText(message);
     status_->clear();
     warnings_->hide();
@@ -95,8 +96,11 @@ void DraftPane::startDraft()
 
 void DraftPane::appendPiece(const QString& piece)
 {
-    streamed_ += piece;
-    text_->setPlainText(streamed_);
+    if (!receiving_)
+        text_->clear();
+    receiving_ = true;
+    text_->moveCursor(QTextCursor::End);
+    text_->insertPlainText(piece);  // appends: no re-layout of the whole draft per token
 }
 
 void DraftPane::showDraft(const agent::ReplyDraft& draft)

@@ -37,7 +37,7 @@ private:
     void copy();
 
     agent::ReplyDraft draft_;
-    QString streamed_;
+    bool receiving_ = false;  // the streamed text has replaced the placeholder
     QTextBrowser* text_;
     QLabel* status_;
     QLabel* warnings_;
