@@ -2,6 +2,7 @@
 
 #include "agent/context_pack_builder.h"
 #include "agent/reply_drafter.h"
+#include "ingest/corpus_embedder.h"
 #include "ingest/embedder_factory.h"
 #include "security/audit.h"
 
@@ -13,16 +14,21 @@ namespace {
 // agent::draftReply and audits each draft, as `ragctl draft` does.
 class CoreBackend : public ConsoleBackend {
 public:
-    CoreBackend()
-        : embedder_(ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment())), llm_(agent::ChatConfig::fromEnvironment())
+    // A configured endpoint's client is kept across questions; trained models are found per
+    // corpus version (and cached) by the retriever itself.
+    CoreBackend() : llm_(agent::ChatConfig::fromEnvironment())
     {
+        const ingest::EmbedderConfig config = ingest::EmbedderConfig::fromEnvironment();
+        if (config.provider != QLatin1String(ingest::CorpusEmbedder::kProvider))
+            embedder_ = ingest::makeEmbedder(config);
     }
 
     AskAnswer ask(db::PgConnection& conn, const retrieval::AgentIdentity& agent, const QString& message,
                   const retrieval::RetrievalOptions& options) override
     {
         AskAnswer answer;
-        agent::ContextPackBuilder builder(conn, *embedder_);
+        agent::ContextPackBuilder builder = embedder_ ? agent::ContextPackBuilder(conn, *embedder_)
+                                                      : agent::ContextPackBuilder(conn);
         builder.setSideSession(side_);
         answer.pack = builder.build(agent, message, options);
         answer.plans = std::move(answer.pack.plans);

@@ -115,6 +115,7 @@ void DeveloperPane::showAnswer(const AskAnswer& answer)
         {QStringLiteral("rows removed by filter"), QString::number(d.rowsRemovedByFilter)},
         {QStringLiteral("authorised rows (estimate)"), QString::number(d.authorisedRowsEstimate)},
         {QStringLiteral("corpus version"), QString::number(d.corpusVersion)},
+        {QStringLiteral("embedding model"), d.embeddingModel},
         {QStringLiteral("reranker"), d.reranker.isEmpty() ? tr("off") : d.reranker},
         {QStringLiteral("lexical query"), d.lexicalQuery},
         {QStringLiteral("widened"), d.widened ? tr("yes") : tr("no")},

@@ -184,8 +184,7 @@ int runEval(const QStringList& args)
         err() << "ragctl eval: warning: " << warning << Qt::endl;
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
-    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-    const eval::EvalRun run = eval::EvalRunner(conn, *embedder).run(dataset, options);
+    const eval::EvalRun run = eval::EvalRunner(conn, ingest::EmbedderConfig::fromEnvironment()).run(dataset, options);
 
     if (!parser.isSet(QStringLiteral("no-log"))) {
         const QString path = eval::RunStore(parser.value(QStringLiteral("out"))).writeFile(run);

@@ -19,9 +19,11 @@ int runReembed(const QStringList& args)
                                               "is built beside the live one, then switched atomically; the old one "
                                               "is dropped."));
     if (!parser.isSet(QStringLiteral("provider")))
-        throw UsageError(QStringLiteral("--provider is required (hash or openai)"));
+        throw UsageError(QStringLiteral("--provider is required (hash or openai; for corpus: ragctl train)"));
     const QString merchant = requiredMerchant(parser);
     const int batch = intOption(parser, QStringLiteral("batch"), 1, 100000);
+    if (embedderConfig(parser).provider == QLatin1String("corpus"))
+        throw UsageError(QStringLiteral("a corpus model is trained on the corpus: ragctl train --merchant %1").arg(merchant));
 
     bootstrap::PreparedDatabase prepared = openDatabase(parser);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);

@@ -15,8 +15,7 @@ int runSeed(const QStringList& args)
     parseOrThrow(parser, args, QStringLiteral("Load the demo merchants, agents, orders, documents and tickets."));
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
-    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-    fixtures::FixtureLoader loader(conn, *embedder);
+    fixtures::FixtureLoader loader(conn, ingest::EmbedderConfig::fromEnvironment());
     const QString root = parser.isSet(QStringLiteral("fixtures")) ? parser.value(QStringLiteral("fixtures"))
                                                                   : fixtures::FixtureLoader::embeddedRoot();
     const fixtures::FixtureReport report = loader.loadAll(root);

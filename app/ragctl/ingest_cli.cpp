@@ -2,6 +2,7 @@
 
 #include "cli_support.h"
 #include "ingest/bulk_loader.h"
+#include "ingest/corpus_training.h"
 
 #include <QElapsedTimer>
 
@@ -11,14 +12,15 @@ namespace ac::cli {
 
 void addEmbedderOptions(QCommandLineParser& parser)
 {
-    parser.addOption({QStringLiteral("provider"), QStringLiteral("Embedding provider: hash (default) or openai."),
+    parser.addOption({QStringLiteral("provider"), QStringLiteral("Embedding provider: corpus (a model trained on the merchant's "
+                                                                 "own corpus, the default), hash or openai."),
                       QStringLiteral("name")});
     parser.addOption({QStringLiteral("model"), QStringLiteral("Embedding model (openai: e.g. text-embedding-3-small)."),
                       QStringLiteral("model")});
     parser.addOption({QStringLiteral("url"), QStringLiteral("openai: base URL of an OpenAI-compatible API, e.g. "
                                                             "http://localhost:11434/v1. The key comes from OPENAI_API_KEY."),
                       QStringLiteral("url")});
-    parser.addOption({QStringLiteral("dims"), QStringLiteral("Vector dimensions (must match chunks.embedding, 1536)."),
+    parser.addOption({QStringLiteral("dims"), QStringLiteral("Vector dimensions (hash: 1536; corpus: the model's, 384)."),
                       QStringLiteral("n")});
 }
 
@@ -156,7 +158,8 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
         guard.allowMassDelete = parser.isSet(QStringLiteral("allow-mass-delete"));
         ingest::checkSyncGuard(*plan, guard);
     }
-    auto embedder = ingest::makeEmbedder(embedderConfig(parser));
+    const ingest::EmbedderConfig config = embedderConfig(parser);
+    auto embedder = ingest::embedderForLoad(conn, merchant, config);
     ingest::BulkLoader loader(conn, *embedder, options, batch);
     if (plan)
         loader.setSync(*plan);
@@ -167,6 +170,12 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
     const ingest::IngestResult result = loader.load(merchant, std::move(sources));
     bar.finish();
     printResult(result, count, noun, timer.nsecsElapsed() / 1e9);
+    ProgressBar training;
+    if (const auto trained = ingest::trainIfNeeded(conn, merchant, config, [&](const ingest::LoadProgress& p) { training(p); })) {
+        training.finish();
+        out() << "trained merchant " << merchant << "'s corpus model and switched to corpus version " << trained->toVersion
+              << " (" << trained->chunks << " chunks) in " << QString::number(trained->seconds, 'f', 2) << " s" << Qt::endl;
+    }
 }
 
 } // namespace ac::cli

@@ -1,8 +1,10 @@
 #include "retrieval_cli.h"
 
+
 #include "agent/agent_directory.h"
 #include "agent/context_pack_builder.h"
 #include "cli_support.h"
+#include "ingest/corpus_training.h"
 #include "retrieval/http_reranker.h"
 #include "retrieval/live_corpus.h"
 #include "retrieval/result_json.h"
@@ -110,10 +112,9 @@ retrieval::AgentIdentity loadAgent(db::PgConnection& conn, const QCommandLinePar
 
 std::unique_ptr<ingest::Embedder> embedderFor(db::PgConnection& conn, const QString& merchantId)
 {
-    const auto corpus = retrieval::loadLiveCorpus(conn, merchantId);
-    if (!corpus)
-        return ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-    return retrieval::makeEmbedderFor(*corpus);
+    if (const auto corpus = retrieval::loadLiveCorpus(conn, merchantId))
+        return retrieval::makeEmbedderFor(conn, merchantId, *corpus);
+    return ingest::embedderForLoad(conn, merchantId, ingest::EmbedderConfig::fromEnvironment());
 }
 
 std::unique_ptr<retrieval::Reranker> rerankerFrom(const QCommandLineParser& parser)

@@ -46,7 +46,8 @@ ContextPack ContextPackBuilder::build(const retrieval::AgentIdentity& agent, con
     pack.tickets = ticketHistory(conn_, agent, pack.customerIds, knownOrders);
     lap("tickets");
 
-    retrieval::Retriever retriever(conn_, embedder_, reranker_);
+    retrieval::Retriever retriever = embedder_ ? retrieval::Retriever(conn_, *embedder_, reranker_)
+                                               : retrieval::Retriever(conn_, reranker_);
     retriever.setSideSession(side_);
     retrieval::RetrievalResult result = retriever.retrieve({agent, message, options});
     pack.chunks = std::move(result.chunks);

@@ -15,8 +15,11 @@ namespace ac::agent {
 // for the message. Blocking; same threading rules as retrieval::Retriever.
 class ContextPackBuilder {
 public:
+    // Without an embedder, queries use the one of the corpus they search (retrieval::Retriever).
+    explicit ContextPackBuilder(db::PgConnection& conn, retrieval::Reranker* reranker = nullptr)
+        : conn_(conn), reranker_(reranker) {}
     ContextPackBuilder(db::PgConnection& conn, ingest::Embedder& embedder, retrieval::Reranker* reranker = nullptr)
-        : conn_(conn), embedder_(embedder), reranker_(reranker) {}
+        : conn_(conn), embedder_(&embedder), reranker_(reranker) {}
 
     // A second session of the same agent, for retrieval's legs to run side by side
     // (Retriever::setSideSession). Not owned; null: one session.
@@ -28,7 +31,7 @@ public:
 private:
     db::PgConnection& conn_;
     db::PgConnection* side_ = nullptr;
-    ingest::Embedder& embedder_;
+    ingest::Embedder* embedder_ = nullptr;
     retrieval::Reranker* reranker_;
 };
 

@@ -52,8 +52,7 @@ PreparedDatabase prepareDatabase(const BootstrapOptions& options, const Progress
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     db::Migrator(conn).apply(db::Migrator::embedded(), report);
     if (options.seedFixtures) {
-        auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-        fixtures::FixtureLoader loader(conn, *embedder);
+        fixtures::FixtureLoader loader(conn, ingest::EmbedderConfig::fromEnvironment());
         if (!loader.isSeeded()) {
             report(QStringLiteral("Loading the demo merchants"));
             loader.loadAll();

@@ -8,13 +8,19 @@
 namespace ac::eval {
 namespace {
 
+// The tenants' graphs (one per partition and dimension count, migration 016), one row per distinct
+// definition; ACL graphs left out.
 constexpr const char* kHnswIndexes = R"(
-SELECT c.relname, coalesce(array_to_string(c.reloptions, ','), ''), pg_get_indexdef(c.oid)
-FROM pg_index i
+SELECT min(c.relname::text), coalesce(array_to_string(c.reloptions, ','), '') AS options,
+       regexp_replace(pg_get_indexdef(c.oid), '^CREATE INDEX \S+ ON \S+ ', '') AS definition
+FROM pg_inherits inh
+JOIN pg_index i ON i.indrelid = inh.inhrelid
 JOIN pg_class c ON c.oid = i.indexrelid
 JOIN pg_am a ON a.oid = c.relam
-WHERE i.indrelid = 'public.chunks'::regclass AND a.amname = 'hnsw'
-ORDER BY c.relname)";
+WHERE inh.inhparent = 'public.chunks'::regclass AND a.amname = 'hnsw'
+  AND pg_get_expr(i.indpred, i.indrelid) NOT LIKE '%acl%'
+GROUP BY 2, 3
+ORDER BY 1)";
 
 constexpr const char* kVersions = R"(
 SELECT (SELECT extversion FROM pg_extension WHERE extname = 'vector'), current_setting('server_version'))";

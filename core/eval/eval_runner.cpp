@@ -3,6 +3,8 @@
 #include "eval/eval_environment.h"
 #include "eval/eval_error.h"
 #include "eval/scratch_corpus.h"
+#include "ingest/corpus_training.h"
+#include "retrieval/live_corpus.h"
 #include "retrieval/retriever.h"
 
 #include <QElapsedTimer>
@@ -135,7 +137,6 @@ EvalRun EvalRunner::run(const BeirDataset& dataset, const EvalOptions& options)
     run.documents = int(dataset.corpus.size());
     run.queries = int(queries.size());
     const int chunkDepth = std::min(1000, 2 * options.cutoffs.deepest());
-    run.config = baseConfig(options, embedder_.spec(), chunkDepth);
 
     if (options.bm25Baseline)
         run.results.push_back(bm25Run(dataset, queries, options));
@@ -146,11 +147,18 @@ EvalRun EvalRunner::run(const BeirDataset& dataset, const EvalOptions& options)
     say(QStringLiteral("loading %1 documents into scratch merchant %2").arg(dataset.corpus.size()).arg(corpus.merchantId()));
     QElapsedTimer loadTimer;
     loadTimer.start();
-    run.chunks = corpus.load(dataset, embedder_, options.chunker);
+    {
+        const std::unique_ptr<ingest::Embedder> embedder = ingest::embedderForLoad(conn_, corpus.merchantId(), embedder_);
+        run.chunks = corpus.load(dataset, *embedder, options.chunker);
+    }
+    if (ingest::trainIfNeeded(conn_, corpus.merchantId(), embedder_))
+        say(QStringLiteral("trained a corpus model on the scratch corpus and re-embedded it"));
     run.loadSeconds = loadTimer.nsecsElapsed() / 1e9;
+    const std::optional<retrieval::LiveCorpus> live = retrieval::loadLiveCorpus(conn_, corpus.merchantId());
+    run.config = baseConfig(options, live ? live->spec() : ingest::EmbeddingSpec{}, chunkDepth);
     run.config.insert(QStringLiteral("hnsw"), describeIndexes(conn_));
 
-    retrieval::Retriever retriever(conn_, embedder_);
+    retrieval::Retriever retriever(conn_);
     QJsonObject effective;
     for (const ModeSpec& spec : specs) {
         say(QStringLiteral("running %1 queries: %2").arg(queries.size()).arg(spec.name));

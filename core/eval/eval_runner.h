@@ -6,7 +6,7 @@
 #include "eval/eval_run.h"
 #include "eval/metrics.h"
 #include "ingest/chunk.h"
-#include "ingest/embedder.h"
+#include "ingest/embedder_factory.h"
 #include "retrieval/retrieval_types.h"
 
 #include <QStringList>
@@ -46,13 +46,14 @@ struct EvalOptions {
 // in-memory BM25 baseline over title + text), and returns the run with its full configuration.
 class EvalRunner {
 public:
-    EvalRunner(db::PgConnection& conn, ingest::Embedder& embedder) : conn_(conn), embedder_(embedder) {}
+    // The corpus is embedded as `embedder` says (the corpus provider trains on it first).
+    EvalRunner(db::PgConnection& conn, ingest::EmbedderConfig embedder) : conn_(conn), embedder_(std::move(embedder)) {}
 
     EvalRun run(const BeirDataset& dataset, const EvalOptions& options);
 
 private:
     db::PgConnection& conn_;
-    ingest::Embedder& embedder_;
+    ingest::EmbedderConfig embedder_;
 };
 
 } // namespace ac::eval

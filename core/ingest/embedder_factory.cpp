@@ -1,5 +1,6 @@
 #include "ingest/embedder_factory.h"
 
+#include "ingest/corpus_embedder.h"
 #include "ingest/hash_embedder.h"
 #include "ingest/openai_embedder.h"
 
@@ -39,7 +40,10 @@ std::unique_ptr<Embedder> makeEmbedder(const EmbedderConfig& config)
     }
     if (config.provider == QLatin1String("openai"))
         return std::make_unique<OpenAiEmbedder>(config);
-    throw EmbeddingError(QStringLiteral("unknown embedding provider \"%1\": use hash or openai").arg(config.provider));
+    if (config.provider == QLatin1String(CorpusEmbedder::kProvider))
+        throw EmbeddingError(QStringLiteral("the corpus provider's models are trained per merchant: embed through "
+                                            "the merchant's corpus (ragctl train --merchant ID)"));
+    throw EmbeddingError(QStringLiteral("unknown embedding provider \"%1\": use corpus, hash or openai").arg(config.provider));
 }
 
 } // namespace ac::ingest

@@ -16,7 +16,10 @@ constexpr const char* kTokenRows =
     "CROSS JOIN LATERAL unnest(c.acl) AS t(token) "
     "WHERE cv.merchant_id = $1 AND cv.state = 'live' "
     "GROUP BY t.token ORDER BY rows DESC, t.token";
-constexpr const char* kCreateAclGraph = "SELECT app.create_acl_graph($1, $2)";
+// For the dimensions of the live version (a merchant without one gets a graph of 1536).
+constexpr const char* kCreateAclGraph =
+    "SELECT app.create_acl_graph($1, $2, coalesce((SELECT embedding_dims FROM corpus_versions "
+    "                                              WHERE merchant_id = $1 AND state = 'live'), 1536))";
 constexpr const char* kMerchantPartition = "SELECT to_regclass(format('%I.%I', app.chunks_schema(), app.chunk_partition_name($1)))";
 
 } // namespace

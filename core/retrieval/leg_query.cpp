@@ -57,11 +57,11 @@ QueryPlan explainLeg(db::PgConnection& conn, const LegQuery& query)
 {
     applySettings(conn, query);
     const QByteArray statement = query.explainSql ? QByteArray(query.explainSql)
-                                                  : QByteArray(sql::kExplainPrefix) + query.sql;
+                                                  : QByteArray(sql::kExplainPrefix) + query.sql.toUtf8();
     const db::PgResult result = conn.exec(statement.constData(), query.params);
     QueryPlan plan = parseExplainJson(result.bytes(0, 0));
     plan.leg = query.leg;
-    plan.sql = QString::fromUtf8(query.sql);
+    plan.sql = query.sql;
     return plan;
 }
 

@@ -12,6 +12,7 @@ namespace ac::retrieval {
 struct LegScope {
     QString merchantId;
     int corpusVersion = 0;
+    int dims = 0;  // of the version's vectors
     QStringList aclTokens;
 };
 
@@ -19,7 +20,7 @@ struct LegScope {
 // explain path replays the same object, so the plan is the plan of the query that ran.
 struct LegQuery {
     QString leg;  // "vector" | "lexical"
-    const char* sql = nullptr;
+    QString sql;
     // When the statement calls a server function, the function that returns EXPLAIN (ANALYZE,
     // BUFFERS, FORMAT JSON) of the statement inside it, with the same parameters.
     const char* explainSql = nullptr;

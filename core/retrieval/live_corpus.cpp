@@ -1,5 +1,6 @@
 #include "retrieval/live_corpus.h"
 
+#include "ingest/corpus_training.h"
 #include "retrieval/query_sql.h"
 
 namespace ac::retrieval {
@@ -14,6 +15,7 @@ std::optional<LiveCorpus> loadLiveCorpus(db::PgConnection& conn, const QString& 
     c.provider = r.text(0, "embedding_provider");
     c.model = r.text(0, "embedding_model");
     c.dims = static_cast<int>(r.integer(0, "embedding_dims"));
+    c.embeddingVersion = r.text(0, "embedding_version");
     return c;
 }
 
@@ -21,12 +23,10 @@ std::optional<LiveCorpus> loadLiveCorpus(db::PgConnection& conn, const QString& 
 
 namespace ac::retrieval {
 
-std::unique_ptr<ingest::Embedder> makeEmbedderFor(const LiveCorpus& corpus, ingest::EmbedderConfig base)
+std::unique_ptr<ingest::Embedder> makeEmbedderFor(db::PgConnection& conn, const QString& merchantId, const LiveCorpus& corpus,
+                                                  ingest::EmbedderConfig base)
 {
-    base.provider = corpus.provider;
-    base.model = corpus.model;
-    base.dims = corpus.dims;
-    return ingest::makeEmbedder(base);
+    return ingest::embedderForSpec(conn, merchantId, corpus.spec(), std::move(base));
 }
 
 } // namespace ac::retrieval

@@ -13,10 +13,13 @@ struct LiveCorpus {
     QString provider;
     QString model;
     int dims = 0;
+    QString embeddingVersion;  // a trained model's checksum
 
+    ingest::EmbeddingSpec spec() const { return {provider, model, dims, embeddingVersion}; }
     bool matches(const ingest::EmbeddingSpec& spec) const
     {
-        return spec.provider == provider && spec.model == model && spec.dims == dims;
+        return spec.provider == provider && spec.model == model && spec.dims == dims
+               && (embeddingVersion.isEmpty() || spec.version == embeddingVersion);
     }
 };
 
@@ -28,8 +31,9 @@ std::optional<LiveCorpus> loadLiveCorpus(db::PgConnection& conn, const QString& 
 
 namespace ac::retrieval {
 
-// An embedder for the corpus's provider, model and dimensions; endpoint and key come from `base`.
-std::unique_ptr<ingest::Embedder> makeEmbedderFor(const LiveCorpus& corpus,
+// The embedder the corpus was built with: its trained model, or its provider, model and
+// dimensions with endpoint and key from `base`.
+std::unique_ptr<ingest::Embedder> makeEmbedderFor(db::PgConnection& conn, const QString& merchantId, const LiveCorpus& corpus,
                                                   ingest::EmbedderConfig base = ingest::EmbedderConfig::fromEnvironment());
 
 } // namespace ac::retrieval

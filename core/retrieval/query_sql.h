@@ -5,7 +5,7 @@
 namespace ac::retrieval::sql {
 
 inline constexpr const char* kLiveCorpus =
-    "SELECT version, embedding_provider, embedding_model, embedding_dims "
+    "SELECT version, embedding_provider, embedding_model, embedding_dims, embedding_version "
     "FROM corpus_versions WHERE merchant_id = $1 AND state = 'live'";
 
 // SET LOCAL with parameters, all of a leg's settings in one round trip ($1 names, $2 values):
@@ -27,17 +27,19 @@ inline constexpr const char* kCountAuthorised =
     "SELECT count(*) FROM (SELECT 1 FROM chunks c "
     "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] LIMIT $4) AS authorised";
 
-// $5 is the query embedding. The graphs index `embedding::halfvec(1536)` (migration 010), so the
-// graph path orders by that half-precision distance (the expression its index is built on) and
-// reports the full-precision one, by which the leg then ranks its rows. Which access path the
-// planner may use is set before each runs.
+// $5 is the query embedding. A graph indexes `embedding::halfvec(N)` of the rows with
+// `embedding_dims = N` (migrations 010, 016), so the graph path orders by that half-precision
+// distance (the expression its index is built on) and repeats the predicate, and reports the
+// full-precision distance, by which the leg then ranks its rows. %1 is the corpus version's
+// dimension count, an integer from corpus_versions (a type modifier cannot be a parameter). Which
+// access path the planner may use is set before each runs.
 #define AC_VECTOR_LEG_COLUMNS \
     "SELECT c.id, c.source_type, coalesce(c.document_id, c.ticket_id) AS source_id, c.chunk_index, " \
     "c.heading_path, c.citation, c.chunk_text, c.acl, c.metadata, " \
     "c.embedding <=> $5::vector AS distance " \
     "FROM chunks c " \
     "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.acl && $3::text[] "
-#define AC_GRAPH_ORDER "ORDER BY c.embedding::halfvec(1536) <=> $5::halfvec(1536) LIMIT $4"
+#define AC_GRAPH_ORDER "AND c.embedding_dims = %1 ORDER BY c.embedding::halfvec(%1) <=> $5::halfvec(%1) LIMIT $4"
 
 inline constexpr const char* kVectorLegGraph = AC_VECTOR_LEG_COLUMNS AC_GRAPH_ORDER;
 // The exact path orders by the full-precision distance, in a SECURITY DEFINER function (migration
@@ -57,7 +59,7 @@ inline constexpr const char* kVectorLegAclGraph = AC_VECTOR_LEG_COLUMNS "AND c.a
 // The agent's tokens whose ACL graphs together hold every row it may read; empty: search the
 // merchant's graph. $1 merchant, $2 version, $3 tokens.
 inline constexpr const char* kAclGraphs = "SELECT app.acl_graphs($1, $2, $3::text[])";
-inline constexpr const char* kAclGraphName = "SELECT app.acl_graph_name($1, $2)";
+inline constexpr const char* kAclGraphName = "SELECT app.acl_graph_name($1, $2, $3)";
 
 // The lexical leg, Okapi BM25 (migration 013): $5 the query text (the server stems it with the
 // configuration search_tsv uses), $6 k1, $7 b, $8 how many chunks the first MaxScore pass may
@@ -75,15 +77,14 @@ inline constexpr const char* kSourceTitles =
     "UNION ALL "
     "SELECT 'ticket', id, left(text, 120) FROM tickets WHERE merchant_id = $1 AND id = ANY($3::text[])";
 
-// $1 merchant: its partition's statistics, and the names its plans show (table and HNSW index).
+// $1 merchant: its partition's statistics, and the names its plans show (table and, for $2
+// dimensions, HNSW index).
 inline constexpr const char* kChunkStatistics =
     "SELECT n_live_tup, n_mod_since_analyze, (last_analyze IS NULL AND last_autoanalyze IS NULL) AS never "
     "FROM pg_stat_user_tables WHERE relid = to_regclass(app.chunk_partition_name($1))";
 inline constexpr const char* kPartitionNames =
     "SELECT p.relname AS partition, "
-    "  (SELECT ix.relname FROM pg_inherits inh JOIN pg_index x ON x.indexrelid = inh.inhrelid "
-    "   JOIN pg_class ix ON ix.oid = x.indexrelid "
-    "   WHERE inh.inhparent = to_regclass('chunks_embedding_hnsw') AND x.indrelid = p.oid) AS hnsw_index "
+    "  (SELECT ix.relname FROM pg_class ix WHERE ix.oid = to_regclass(app.chunk_graph_name($1, $2))) AS hnsw_index "
     "FROM pg_class p WHERE p.oid = to_regclass(app.chunk_partition_name($1))";
 
 inline constexpr const char* kExplainPrefix = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ";

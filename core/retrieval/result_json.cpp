@@ -92,6 +92,7 @@ QJsonObject diagnosticsToJson(const Diagnostics& d)
         {QStringLiteral("under_returned"), d.underReturned},
         {QStringLiteral("widened"), d.widened},
         {QStringLiteral("corpus_version"), d.corpusVersion},
+        {QStringLiteral("embedding_model"), d.embeddingModel},
         {QStringLiteral("lexical_query"), d.lexicalQuery},
         {QStringLiteral("reranker"), d.reranker},
         {QStringLiteral("settings"), d.settings},

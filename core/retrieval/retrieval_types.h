@@ -112,6 +112,7 @@ struct Diagnostics {
     bool underReturned = false;   // fewer than k although more authorised rows exist
     bool widened = false;         // a second, wider pass ran to fill k
     int corpusVersion = 0;
+    QString embeddingModel;       // what embedded the query: model, and a trained model's checksum
     QStringList notes;
     qint64 authorisedRowsEstimate = 0;  // planner estimate: merchant + corpus version + ACL
     qint64 merchantRowsEstimate = 0;    // planner estimate: merchant + corpus version

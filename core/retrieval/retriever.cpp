@@ -1,5 +1,6 @@
 #include "retrieval/retriever.h"
 
+
 #include "retrieval/acl_graphs.h"
 #include "retrieval/lexical_leg.h"
 #include "retrieval/live_corpus.h"
@@ -124,8 +125,10 @@ LexicalStage runLexicalStage(db::PgConnection& conn, const LegScope& scope, cons
 
 } // namespace
 
+Retriever::Retriever(db::PgConnection& conn, Reranker* reranker) : conn_(conn), reranker_(reranker) {}
+
 Retriever::Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranker* reranker)
-    : conn_(conn), embedder_(embedder), reranker_(reranker)
+    : conn_(conn), embedder_(&embedder), reranker_(reranker)
 {
 }
 
@@ -151,17 +154,23 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         return result;
     }
     d.corpusVersion = corpus->version;
-    const LegScope scope{request.agent.merchantId, corpus->version, request.agent.aclTokens};
+    const LegScope scope{request.agent.merchantId, corpus->version, corpus->dims, request.agent.aclTokens};
 
     ingest::Embedding queryVector;
     if (wantVector) {
-        const ingest::EmbeddingSpec spec = embedder_.spec();
+        // Pinned: the query is embedded with the very model that embedded the version it searches.
+        std::unique_ptr<ingest::Embedder> own;
+        if (!embedder_ || !corpus->matches(embedder_->spec()))
+            own = makeEmbedderFor(conn_, scope.merchantId, *corpus);
+        ingest::Embedder& embedder = own ? *own : *embedder_;
+        const ingest::EmbeddingSpec spec = embedder.spec();
         if (!corpus->matches(spec))
             throw RetrievalError(QStringLiteral("the live corpus of %1 (version %2) was embedded with %3/%4 (%5 dims) but "
                                                 "the query embedder is %6/%7 (%8 dims); configure the matching embedder")
                                      .arg(scope.merchantId).arg(corpus->version).arg(corpus->provider, corpus->model)
                                      .arg(corpus->dims).arg(spec.provider, spec.model).arg(spec.dims));
-        queryVector = embedder_.embed({request.query}).at(0);
+        queryVector = embedder.embed({request.query}).at(0);
+        d.embeddingModel = spec.version.isEmpty() ? spec.model : spec.model + QLatin1Char('@') + spec.version.left(12);
         clock.lap(QStringLiteral("embed"));
     }
 
@@ -336,7 +345,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 
     if (o.explain) {
         const bool stale = statisticsStale(conn_, scope.merchantId);
-        const db::PgResult names = conn_.exec(sql::kPartitionNames, db::PgParams().add(scope.merchantId));
+        const db::PgResult names = conn_.exec(sql::kPartitionNames, db::PgParams().add(scope.merchantId).add(scope.dims));
         QJsonObject raw;
         for (const LegQuery& q : ran) {
             QueryPlan plan = explainLeg(conn_, q);
@@ -357,7 +366,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
             if (q.leg.startsWith(QLatin1String("vector_acl:"))) {
                 expect.expectHnsw = true;
                 expect.hnswIndex = conn_.exec(sql::kAclGraphName, db::PgParams().add(scope.merchantId)
-                                                                   .add(q.leg.section(QLatin1Char(':'), 1))).text(0, 0);
+                                                                   .add(q.leg.section(QLatin1Char(':'), 1)).add(scope.dims)).text(0, 0);
             }
             plan.warnings = planWarnings(plan, expect);
             raw.insert(q.leg, plan.raw);

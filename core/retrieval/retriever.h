@@ -24,7 +24,11 @@ public:
 // cancelled through the connection's CancelHandle surfaces as DbError with isQueryCanceled().
 class Retriever {
 public:
+    // Queries are embedded with the embedder of the corpus version they search (its trained model,
+    // or its provider and model, configured from the environment). `embedder`, when given, is used
+    // instead whenever it matches that version (tests and benchmarks bring their own).
     // reranker: the second stage; null means the built-in LexicalReranker. Not owned.
+    explicit Retriever(db::PgConnection& conn, Reranker* reranker = nullptr);
     Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranker* reranker = nullptr);
 
     // A second session of the same agent: the lexical leg then runs on it beside the vector leg,
@@ -38,7 +42,7 @@ public:
 private:
     db::PgConnection& conn_;
     db::PgConnection* side_ = nullptr;
-    ingest::Embedder& embedder_;
+    ingest::Embedder* embedder_ = nullptr;
     Reranker* reranker_;
     LexicalReranker lexicalReranker_;
 };

@@ -12,7 +12,8 @@ LegQuery vectorLegQuery(const LegScope& scope, std::span<const float> embedding,
 {
     LegQuery q;
     q.leg = QStringLiteral("vector");
-    q.sql = s.exact ? sql::kVectorLegExact : sql::kVectorLegGraph;
+    q.sql = s.exact ? QString::fromLatin1(sql::kVectorLegExact)
+                    : QString::fromLatin1(sql::kVectorLegGraph).arg(scope.dims);
     q.explainSql = s.exact ? sql::kExplainVectorLegExact : nullptr;
     q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(s.limit).addVector(embedding);
     const auto on = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
@@ -40,7 +41,7 @@ LegQuery aclGraphLegQuery(const LegScope& scope, std::span<const float> embeddin
     hnsw.exact = false;
     LegQuery q = vectorLegQuery(scope, embedding, hnsw);
     q.leg = QStringLiteral("vector_acl:%1").arg(token);
-    q.sql = sql::kVectorLegAclGraph;
+    q.sql = QString::fromLatin1(sql::kVectorLegAclGraph).arg(scope.dims);
     q.params.add(token);
     return q;
 }

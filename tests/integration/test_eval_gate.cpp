@@ -20,9 +20,8 @@ private slots:
     {
         conn_.emplace(test::TestDatabase::instance().connect());
         // The product's offline default, whatever the environment says: CI has no embedding endpoint.
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig{});
         dataset_ = eval::loadBeirDataset(QStringLiteral(":/fixtures/eval/acme"));
-        run_ = eval::EvalRunner(*conn_, *embedder_).run(dataset_, eval::EvalOptions{});
+        run_ = eval::EvalRunner(*conn_, ingest::EmbedderConfig{}).run(dataset_, eval::EvalOptions{});
         qInfo().noquote() << '\n' << eval::formatRun(run_);
     }
 
@@ -83,7 +82,6 @@ private slots:
 
 private:
     std::optional<db::PgConnection> conn_;
-    std::unique_ptr<ingest::Embedder> embedder_;
     eval::BeirDataset dataset_;
     eval::EvalRun run_;
 };

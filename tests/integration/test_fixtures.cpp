@@ -62,8 +62,7 @@ private slots:
         const qint64 chunksBefore = count("SELECT count(*) FROM chunks");
         const qint64 maxIdBefore = count("SELECT max(id) FROM chunks");
         db::PgConnection conn = test::TestDatabase::instance().connect();
-        auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-        fixtures::FixtureLoader(conn, *embedder).loadAll();
+        fixtures::FixtureLoader(conn, ingest::EmbedderConfig::fromEnvironment()).loadAll();
         QCOMPARE(count("SELECT count(*) FROM chunks"), chunksBefore);
         QCOMPARE(count("SELECT max(id) FROM chunks"), maxIdBefore);
     }

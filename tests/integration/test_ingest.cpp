@@ -151,7 +151,7 @@ private slots:
         QTest::newRow("unknown_merchant") << "nobody" << "doc-x" << "hash" << "unknown merchant \"nobody\"";
         QTest::newRow("id_owned_by_other_merchant") << "mi2" << "doc-a" << "hash" << "already belongs to merchant mi1";
         QTest::newRow("other_model_than_live_corpus") << "mi1" << "doc-y" << "other" << "ragctl reembed --merchant mi1";
-        QTest::newRow("wrong_dimensions") << "mi1" << "doc-z" << "hash768" << "is vector(1536)";
+        QTest::newRow("wrong_dimensions") << "mi1" << "doc-z" << "hash768" << "cannot be mixed";
     }
     void refusedLoads()
     {

@@ -101,8 +101,9 @@ private slots:
         QVERIFY2(definition(tenantGraph).contains(QLatin1String("halfvec_cosine_ops")), qPrintable(definition(tenantGraph)));
         QVERIFY2(definition(aclGraph).contains(QLatin1String("halfvec_cosine_ops")), qPrintable(definition(aclGraph)));
         QVERIFY2(definition(aclGraph).contains(QLatin1String("topic:refund")), qPrintable(definition(aclGraph)));
-        QVERIFY(conn.exec("SELECT count(*) FROM pg_inherits WHERE inhparent = 'chunks_embedding_hnsw'::regclass "
-                          "AND inhrelid = to_regclass($1)", db::PgParams().add(tenantGraph)).integer(0, 0) == 1);
+        // Since migration 016 each graph covers one dimension count.
+        QVERIFY2(definition(tenantGraph).contains(QLatin1String("WHERE (embedding_dims = 1536)")), qPrintable(definition(tenantGraph)));
+        QVERIFY2(definition(aclGraph).contains(QLatin1String("embedding_dims = 1536")), qPrintable(definition(aclGraph)));
     }
 
     void pgvectorIsAtLeast08()
@@ -120,8 +121,7 @@ private slots:
         QTest::newRow("btree_merchant") << QStringLiteral("chunks_merchant_idx") << QStringLiteral("btree (merchant_id");
         QTest::newRow("gin_acl") << QStringLiteral("chunks_acl_gin") << QStringLiteral("gin (acl)");
         QTest::newRow("gin_tsvector") << QStringLiteral("chunks_search_gin") << QStringLiteral("gin (search_tsv)");
-        QTest::newRow("hnsw_cosine") << QStringLiteral("chunks_embedding_hnsw")
-                                     << QStringLiteral("hnsw (((embedding)::halfvec(1536)) halfvec_cosine_ops)");
+        // The graphs are per partition and dimension count: merchantPartitionLifecycle.
     }
     void retrievalIndexesExist()
     {
@@ -153,17 +153,22 @@ private slots:
                              "AND inhrelid = to_regclass($1)", db::PgParams().add(partition)).integer(0, 0), qint64(1));
         const db::PgResult indexes = writer.exec(
             "SELECT count(*) FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid "
-            "WHERE x.indrelid = to_regclass($1) AND i.inhparent IN ('chunks_embedding_hnsw'::regclass, "
+            "WHERE x.indrelid = to_regclass($1) AND i.inhparent IN ("
             "'chunks_search_gin'::regclass, 'chunks_acl_gin'::regclass, 'chunks_metadata_gin'::regclass, "
             "'chunks_merchant_idx'::regclass, 'chunks_pkey'::regclass, 'chunks_source_key'::regclass)",
             db::PgParams().add(partition));
-        QCOMPARE(indexes.integer(0, 0), qint64(7));
-        // Its graph has the name plans show and indexes half-precision copies (migration 010).
+        QCOMPARE(indexes.integer(0, 0), qint64(6));
+        // A corpus version brings the graph of its dimension count, under the name plans show, on
+        // half-precision copies (migrations 010, 016).
+        writer.exec("INSERT INTO corpus_versions (merchant_id, version, state, embedding_provider, embedding_model, "
+                    "embedding_dims, chunker_version) VALUES ($1, 1, 'live', 'corpus', 'm', 384, 'c')",
+                    db::PgParams().add(merchant));
         const db::PgResult graph = writer.exec(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = app.chunk_graph_name($1) AND tablename = $2",
+            "SELECT indexdef FROM pg_indexes WHERE indexname = app.chunk_graph_name($1, 384) AND tablename = $2",
             db::PgParams().add(merchant).add(partition));
         QCOMPARE(graph.rows(), 1);
-        QVERIFY2(graph.text(0, 0).contains(QLatin1String("halfvec_cosine_ops")), qPrintable(graph.text(0, 0)));
+        QVERIFY2(graph.text(0, 0).contains(QLatin1String("((embedding)::halfvec(384)) halfvec_cosine_ops")), qPrintable(graph.text(0, 0)));
+        QVERIFY2(graph.text(0, 0).contains(QLatin1String("WHERE (embedding_dims = 384)")), qPrintable(graph.text(0, 0)));
 
         writer.exec("DELETE FROM merchants WHERE id = $1", db::PgParams().add(merchant));
         QVERIFY(writer.exec("SELECT to_regclass($1) IS NULL", db::PgParams().add(partition)).boolean(0, 0));

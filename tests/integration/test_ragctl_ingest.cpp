@@ -104,8 +104,8 @@ private slots:
                                    << 1 << "limit is 5242880 bytes";
         QTest::newRow("unknown_merchant") << QStringList{"load", "--merchant", "nope", "ok.md"} << kGoodDoc << 1
                                           << "unknown merchant \"nope\"";
-        QTest::newRow("wrong_dimensions") << QStringList{"load", "--merchant", "mc1", "--dims", "768", "ok.md"} << kGoodDoc << 1
-                                          << "is vector(1536)";
+        QTest::newRow("wrong_dimensions") << QStringList{"load", "--merchant", "mc1", "--provider", "hash", "--dims", "768", "ok.md"} << kGoodDoc << 1
+                                          << "cannot be mixed";
         QTest::newRow("missing_merchant") << QStringList{"load", "ok.md"} << kGoodDoc << 2 << "--merchant is required";
         QTest::newRow("unknown_provider") << QStringList{"load", "--merchant", "mc1", "--provider", "magic", "ok.md"} << kGoodDoc
                                           << 1 << "unknown embedding provider";
@@ -117,8 +117,8 @@ private slots:
             << 1 << "--create-customers";
         QTest::newRow("tickets_wrong_extension") << QStringList{"load-tickets", "--merchant", "mc1", "t.txt"} << QByteArray("x") << 2
                                                  << "expected a .jsonl or .csv";
-        QTest::newRow("reembed_wrong_dims") << QStringList{"reembed", "--merchant", "mc1", "--provider", "hash", "--dims", "64", "ok.md"}
-                                            << kGoodDoc << 1 << "is vector(1536)";
+        QTest::newRow("reembed_corpus") << QStringList{"reembed", "--merchant", "mc1", "--provider", "corpus", "ok.md"}
+                                        << kGoodDoc << 2 << "ragctl train --merchant mc1";
     }
     void badInput()
     {

@@ -262,16 +262,20 @@ private slots:
         QVERIFY(!result.diagnostics.notes.isEmpty());
     }
 
-    void mismatchedEmbedderIsRefused()
+    // A query is embedded with the embedder of the version it searches, never with another one.
+    void mismatchedEmbedderIsNotUsed()
     {
         ingest::EmbedderConfig config;
+        config.provider = QStringLiteral("hash");
         config.dims = 256;
         auto small = ingest::makeEmbedder(config);
-        retrieval::Retriever retriever(*conn_, *small);
-        QVERIFY_THROWS_EXCEPTION(retrieval::RetrievalError, retriever.retrieve({agent("u1"), QStringLiteral("refund"), {}}));
-        RetrievalOptions lexicalOnly;
-        lexicalOnly.mode = Mode::Lexical;  // no query vector needed
-        QVERIFY(!retriever.retrieve({agent("u1"), QStringLiteral("refund"), lexicalOnly}).chunks.empty());
+        const auto wanted = retrieval::Retriever(*conn_).retrieve({agent("u1"), QStringLiteral("refund"), {}});
+        const auto given = retrieval::Retriever(*conn_, *small).retrieve({agent("u1"), QStringLiteral("refund"), {}});
+        QVERIFY(!wanted.diagnostics.embeddingModel.isEmpty());
+        QCOMPARE(given.diagnostics.embeddingModel, wanted.diagnostics.embeddingModel);
+        QCOMPARE(given.chunks.size(), wanted.chunks.size());
+        for (size_t i = 0; i < given.chunks.size(); ++i)
+            QCOMPARE(given.chunks[i].chunkId, wanted.chunks[i].chunkId);
     }
 
     void cancelledQuerySurfacesAsQueryCanceled()

@@ -186,7 +186,7 @@ private slots:
     void aclGraphsServeContractors()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
-        const QString index = owner.exec("SELECT app.create_acl_graph('m01', 'topic:refund')").text(0, 0);
+        const QString index = owner.exec("SELECT app.create_acl_graph('m01', 'topic:refund', 1536)").text(0, 0);
         RetrievalOptions options;
         options.vectorPath = RetrievalOptions::VectorPath::Hnsw;
         options.mode = retrieval::Mode::Vector;

@@ -80,8 +80,8 @@ private slots:
         }
     }
 
-    // What the definer role may touch, all of it: reads of agents, chunks and the BM25 statistics,
-    // appends to the audit tables. No partition, no other table, no write anywhere else.
+    // What the definer role may touch, all of it: reads of agents, chunks, corpus versions and the
+    // BM25 statistics, appends to the audit tables. No partition, no other table, no write anywhere else.
     void definerRoleHoldsOnlyWhatTheFunctionsUse()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
@@ -89,7 +89,7 @@ private slots:
             "SELECT string_agg(table_name || ':' || privilege_type, ',' ORDER BY table_name, privilege_type) "
             "FROM information_schema.role_table_grants WHERE grantee = 'agent_console_definer'");
         QCOMPARE(r.text(0, 0), QStringLiteral("agents:SELECT,chunk_lexemes:SELECT,chunk_lexical_totals:SELECT,chunks:SELECT,"
-                                              "draft_audit:INSERT,retrieval_audit:INSERT"));
+                                              "corpus_versions:SELECT,draft_audit:INSERT,retrieval_audit:INSERT"));
     }
 
     void agentsCannotCreateTemporaryObjects()

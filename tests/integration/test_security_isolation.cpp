@@ -311,7 +311,8 @@ private slots:
                 c.exec("BEGIN");
                 c.exec("SET LOCAL hnsw.iterative_scan = relaxed_order");
                 const QStringList got = ids(c.exec(
-                    "SELECT id FROM chunks ORDER BY embedding::halfvec(1536) <=> (SELECT embedding::halfvec(1536) FROM chunks LIMIT 1) LIMIT $1",
+                    "SELECT id FROM chunks WHERE embedding_dims = 1536 "
+                    "ORDER BY embedding::halfvec(1536) <=> (SELECT embedding::halfvec(1536) FROM chunks LIMIT 1) LIMIT $1",
                     db::PgParams().add(k)));
                 c.exec("COMMIT");
                 count(QStringLiteral("sql:vector unfiltered"), agent, chunks_, got);
@@ -319,7 +320,7 @@ private slots:
             }
             case 3: {  // explicit filters naming another merchant and every token
                 const QStringList got = ids(c.exec(
-                    "SELECT id FROM chunks WHERE merchant_id = $1 AND acl && $2::text[] "
+                    "SELECT id FROM chunks WHERE merchant_id = $1 AND acl && $2::text[] AND embedding_dims = 1536 "
                     "ORDER BY embedding::halfvec(1536) <=> (SELECT embedding::halfvec(1536) FROM chunks LIMIT 1) LIMIT $3",
                     db::PgParams().add(other.merchant).addTextArray(other.tokens + kTokens).add(k)));
                 count(QStringLiteral("sql:vector forged filter"), agent, chunks_, got);
@@ -399,7 +400,7 @@ private slots:
                      {"hnsw.ef_search", "40"}, {"hnsw.iterative_scan", iterative}, {"hnsw.max_scan_tuples", "20000"}})
                 c.exec("SELECT set_config($1, $2, true)", db::PgParams().add(name).add(value));
             const QString sql = QStringLiteral("%1SELECT id FROM chunks WHERE merchant_id = $1 AND corpus_version = 1 "
-                                               "AND acl && $2::text[] ORDER BY embedding::halfvec(1536) <=> "
+                                               "AND acl && $2::text[] AND embedding_dims = 1536 ORDER BY embedding::halfvec(1536) <=> "
                                                "(SELECT embedding::halfvec(1536) FROM chunks WHERE merchant_id = $1 LIMIT 1) LIMIT $3")
                                     .arg(explain ? QStringLiteral("EXPLAIN (COSTS OFF) ") : QString());
             const db::PgResult r = c.exec(sql, db::PgParams().add(agent.merchant).addTextArray(agent.tokens).add(k));

@@ -86,8 +86,7 @@ void TestDatabase::seedFixtures()
     if (seeded_)
         return;
     db::PgConnection conn = connect();
-    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-    fixtures::FixtureLoader(conn, *embedder).loadAll();
+    fixtures::FixtureLoader(conn, ingest::EmbedderConfig::fromEnvironment()).loadAll();
     seeded_ = true;
 }
 
