@@ -4,7 +4,11 @@
 #include "cli_support.h"
 #include "command_registry.h"
 #include "db/db_error.h"
+#include "ingest/corpus_embedder.h"
+#include "ingest/corpus_training.h"
 #include "ingest/embedder_factory.h"
+#include "ingest/hash_embedder.h"
+#include "retrieval/live_corpus.h"
 #include "retrieval/retriever.h"
 #include "security/agent_session.h"
 
@@ -16,15 +20,21 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 namespace ac::cli {
 namespace {
 
 // The two baselines the benchmark compares against, run as written in the seed (the vector query
-// orders by the expression the graphs index, migration 010, so it can use them as the seed's did).
+// orders by the expression the graphs index, migrations 010 and 016, so it can use them as the
+// seed's did; %1 is the corpus's dimension count).
 constexpr const char* kSeedVectorQuery =
-    "SELECT id FROM chunks WHERE merchant_id = $1 AND acl && $2::text[] "
-    "ORDER BY embedding::halfvec(1536) <=> $3::halfvec(1536) LIMIT $4";
+    "SELECT id FROM chunks WHERE merchant_id = $1 AND acl && $2::text[] AND embedding_dims = %1 "
+    "ORDER BY embedding::halfvec(%1) <=> $3::halfvec(%1) LIMIT $4";
+constexpr const char* kGraphs =
+    "SELECT c.oid::regclass FROM pg_inherits inh JOIN pg_index i ON i.indrelid = inh.inhrelid "
+    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+    "WHERE inh.inhparent = 'public.chunks'::regclass AND a.amname = 'hnsw'";
 constexpr const char* kNaiveLikeScan = "SELECT id, merchant_id, acl FROM chunks WHERE chunk_text ILIKE $1";
 
 struct Series {
@@ -113,7 +123,12 @@ int runBench(const QStringList& args)
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     const std::vector<bench::BenchMerchant> merchants = bench::planCorpus(spec);
-    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
+    // Under the corpus provider each tenant is loaded with the hash embedder, then gets its own
+    // model trained on its chunks and is re-embedded with it before the graphs are built.
+    const ingest::EmbedderConfig config = ingest::EmbedderConfig::fromEnvironment();
+    const bool trained = config.provider == QLatin1String(ingest::CorpusEmbedder::kProvider);
+    std::unique_ptr<ingest::Embedder> embedder =
+        trained ? std::make_unique<ingest::HashEmbedder>() : ingest::makeEmbedder(config);
 
     const bool loaded = conn.exec("SELECT count(*) FROM chunks WHERE merchant_id = $1",
                                   db::PgParams().add(merchants.back().id)).integer(0, 0) > 0;
@@ -126,11 +141,22 @@ int runBench(const QStringList& args)
             err() << "bench: " << step << Qt::endl;
         });
         out() << "loaded " << written << " chunks in " << QString::number(load.elapsed() / 1000.0, 'f', 1) << " s\n";
+        if (trained) {
+            QElapsedTimer training;
+            training.start();
+            for (const bench::BenchMerchant& m : merchants)
+                ingest::trainIfNeeded(conn, m.id, config);
+            out() << "trained " << merchants.size() << " corpus models and re-embedded every tenant in "
+                  << QString::number(training.elapsed() / 1000.0, 'f', 1) << " s\n";
+        }
         QElapsedTimer build;
         build.start();
         conn.exec("SET maintenance_work_mem = '4GB'");
         conn.exec("SELECT app.create_chunk_graphs()");
-        out() << "HNSW build (" << conn.exec("SELECT app.chunk_graph_definition()").text(0, 0) << "): "
+        out() << "HNSW build ("
+              << conn.exec("SELECT string_agg(DISTINCT app.chunk_graph_definition(embedding_dims), '; ') FROM corpus_versions")
+                     .text(0, 0)
+              << "): "
               << QString::number(build.elapsed() / 1000.0, 'f', 1) << " s\n";
         conn.exec("VACUUM ANALYZE chunks");
         out().flush();
@@ -139,7 +165,7 @@ int runBench(const QStringList& args)
     out() << "corpus: " << totalChunks << " chunks, table "
           << conn.exec("SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) FROM pg_partition_tree('chunks')").text(0, 0)
           << " with indexes, HNSW indexes "
-          << conn.exec("SELECT pg_size_pretty(sum(pg_relation_size(relid))) FROM pg_partition_tree('chunks_embedding_hnsw')").text(0, 0)
+          << conn.exec(QStringLiteral("SELECT pg_size_pretty(sum(pg_relation_size(g))) FROM (%1) AS graphs(g)").arg(QLatin1String(kGraphs))).text(0, 0)
           << ", " << conn.exec("SELECT count(*) FROM pg_partition_tree('chunks') WHERE isleaf").text(0, 0) << " partitions\n";
     if (parser.isSet(QStringLiteral("load-only")))
         return 0;
@@ -172,6 +198,16 @@ int runBench(const QStringList& args)
     full.efSearch = efSearch;
     full.exactScanThreshold = exactThreshold;
 
+    // The seed query embeds with each tenant's own model, as the retriever does.
+    std::map<QString, retrieval::LiveCorpus> corpora;
+    std::map<QString, std::unique_ptr<ingest::Embedder>> seedEmbedders;
+    for (const bench::BenchMerchant& m : merchants) {
+        const auto live = retrieval::loadLiveCorpus(conn, m.id);
+        if (!live)
+            throw UsageError(QStringLiteral("merchant %1 has no live corpus: drop the database and load again").arg(m.id));
+        corpora.emplace(m.id, *live);
+        seedEmbedders.emplace(m.id, retrieval::makeEmbedderFor(conn, m.id, *live));
+    }
     retrieval::Retriever retriever(conn, *embedder);
     retrieval::Retriever twoSessions(conn, *embedder);
     twoSessions.setSideSession(&side);
@@ -224,8 +260,8 @@ int runBench(const QStringList& args)
         conn.exec("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
         QElapsedTimer prewarm;
         prewarm.start();
-        const qint64 blocks = conn.exec("SELECT sum(pg_prewarm(relid))::bigint FROM pg_partition_tree('chunks_embedding_hnsw') "
-                                        "WHERE isleaf").integer(0, 0);
+        const qint64 blocks = conn.exec(QStringLiteral("SELECT sum(pg_prewarm(g))::bigint FROM (%1) AS graphs(g)")
+                                            .arg(QLatin1String(kGraphs))).integer(0, 0);
         out() << "prewarmed " << blocks << " HNSW blocks in " << QString::number(prewarm.elapsed() / 1000.0, 'f', 1) << " s\n";
     } catch (const db::DbError& error) {
         out() << "no prewarm (" << error.sqlstate() << "): the first queries read the graphs from disk\n";
@@ -284,7 +320,8 @@ int runBench(const QStringList& args)
             s["vector leg, HNSW + iterative scan"].returned += static_cast<qint64>(r.chunks.size());
 
             // The common pattern: HNSW with the filter, ef_search 40, no iterative scan, no widening.
-            const ingest::Embedding v = embedder->embed({q}).at(0);
+            const retrieval::LiveCorpus& corpus = corpora.at(m.id);
+            const ingest::Embedding v = seedEmbedders.at(m.id)->embed({q}).at(0);
             QList<qint64> seedIds;
             s["seed query, HNSW without iterative scan"].add(timed([&] {
                 db::Transaction tx(conn, "BEGIN READ ONLY");
@@ -292,8 +329,8 @@ int runBench(const QStringList& args)
                                             "SET LOCAL enable_sort = off", "SET LOCAL hnsw.ef_search = 40",
                                             "SET LOCAL hnsw.iterative_scan = off"})
                     conn.exec(setting);
-                const db::PgResult rows = conn.exec(kSeedVectorQuery, db::PgParams().add(m.id).addTextArray(agent.aclTokens)
-                                                                          .addVector(v).add(10));
+                const db::PgResult rows = conn.exec(QString::fromLatin1(kSeedVectorQuery).arg(corpus.dims),
+                                                    db::PgParams().add(m.id).addTextArray(agent.aclTokens).addVector(v).add(10));
                 for (int row = 0; row < rows.rows(); ++row)
                     seedIds << rows.integer(row, 0);
                 tx.commit();

@@ -3,6 +3,8 @@
 #include "command_registry.h"
 #include "db/pg_params.h"
 #include "ingest/embedder_factory.h"
+#include "ingest_cli.h"
+#include "retrieval/live_corpus.h"
 
 namespace ac::cli {
 namespace {
@@ -13,9 +15,13 @@ int runEmbed(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("text"), QStringLiteral("Texts to embed."), QStringLiteral("[text...]"));
+    addDatabaseOptions(parser);
+    addEmbedderOptions(parser);
+    parser.addOption({QStringLiteral("merchant"), QStringLiteral("Embed with the model of this merchant's live corpus."),
+                      QStringLiteral("id")});
     parser.addOption({QStringLiteral("bench-queries"),
                       QStringLiteral("Embed the first n queries of `ragctl bench-retrieval` instead."), QStringLiteral("n")});
-    parseOrThrow(parser, args, QStringLiteral("Embed texts with the configured embedder (AGENT_CONSOLE_EMBEDDER) and print "
+    parseOrThrow(parser, args, QStringLiteral("Embed texts with the configured embedder (AGENT_CONSOLE_EMBEDDER) or a merchant's model, and print "
                                               "<n>\\t<vector> per text."));
     QStringList texts = parser.positionalArguments();
     if (parser.isSet(QStringLiteral("bench-queries"))) {
@@ -25,7 +31,18 @@ int runEmbed(const QStringList& args)
     }
     if (texts.isEmpty())
         throw UsageError(QStringLiteral("nothing to embed: give texts or --bench-queries n"));
-    auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
+    std::unique_ptr<ingest::Embedder> embedder;
+    if (parser.isSet(QStringLiteral("merchant"))) {
+        bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
+        db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
+        const QString merchant = parser.value(QStringLiteral("merchant"));
+        const auto corpus = retrieval::loadLiveCorpus(conn, merchant);
+        if (!corpus)
+            throw UsageError(QStringLiteral("merchant %1 has no live corpus").arg(merchant));
+        embedder = retrieval::makeEmbedderFor(conn, merchant, *corpus);
+    } else {
+        embedder = ingest::makeEmbedder(embedderConfig(parser));
+    }
     const std::vector<ingest::Embedding> vectors = embedder->embed(texts);
     for (size_t i = 0; i < vectors.size(); ++i)
         out() << i << '\t' << db::PgParams::vectorLiteral(vectors[i]) << '\n';

@@ -159,7 +159,11 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
         ingest::checkSyncGuard(*plan, guard);
     }
     const ingest::EmbedderConfig config = embedderConfig(parser);
-    auto embedder = ingest::embedderForLoad(conn, merchant, config);
+    QStringList texts;  // a first load under the corpus provider trains on them first
+    for (const ingest::PreparedSource& s : sources)
+        for (const ingest::Chunk& chunk : s.chunks)
+            texts << chunk.embedText();
+    auto embedder = ingest::embedderForLoad(conn, merchant, config, texts);
     ingest::BulkLoader loader(conn, *embedder, options, batch);
     if (plan)
         loader.setSync(*plan);

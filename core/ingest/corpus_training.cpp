@@ -18,6 +18,14 @@ constexpr const char* kTrainingTexts =
 
 bool isCorpus(const QString& provider) { return provider == QLatin1String(CorpusEmbedder::kProvider); }
 
+CorpusModelOptions modelOptions(const EmbedderConfig& config)
+{
+    CorpusModelOptions options;
+    if (config.dims != EmbedderConfig().dims)  // AGENT_CONSOLE_EMBED_DIMS set: the model's size too
+        options.dims = config.dims;
+    return options;
+}
+
 } // namespace
 
 TrainedModel trainMerchantModel(db::PgConnection& conn, const QString& merchantId, const CorpusModelOptions& options,
@@ -32,6 +40,12 @@ TrainedModel trainMerchantModel(db::PgConnection& conn, const QString& merchantI
     texts.reserve(rows.rows());
     for (int r = 0; r < rows.rows(); ++r)
         texts << Chunk::composeEmbedText(rows.text(r, 0), rows.text(r, 1));
+    return trainModel(conn, merchantId, texts, options, progress);
+}
+
+TrainedModel trainModel(db::PgConnection& conn, const QString& merchantId, const QStringList& texts,
+                        const CorpusModelOptions& options, const ProgressFn& progress)
+{
     QElapsedTimer timer;
     timer.start();
     auto model = std::make_shared<const CorpusModel>(CorpusModel::train(texts, options, progress));
@@ -51,13 +65,17 @@ std::unique_ptr<Embedder> embedderForSpec(db::PgConnection& conn, const QString&
     return makeEmbedder(base);
 }
 
-std::unique_ptr<Embedder> embedderForLoad(db::PgConnection& conn, const QString& merchantId, const EmbedderConfig& config)
+std::unique_ptr<Embedder> embedderForLoad(db::PgConnection& conn, const QString& merchantId, const EmbedderConfig& config,
+                                          const QStringList& firstTexts)
 {
     if (!isCorpus(config.provider))
         return makeEmbedder(config);
     if (const std::optional<CorpusVersion> live = liveCorpus(conn, merchantId))
         return embedderForSpec(conn, merchantId, live->spec, config);  // untrained: trainIfNeeded() moves it
-    return std::make_unique<HashEmbedder>();
+    if (firstTexts.isEmpty())
+        return std::make_unique<HashEmbedder>();
+    requireMerchant(conn, merchantId);
+    return std::make_unique<CorpusEmbedder>(trainModel(conn, merchantId, firstTexts, modelOptions(config)).model);
 }
 
 std::optional<ReembedResult> trainIfNeeded(db::PgConnection& conn, const QString& merchantId,
@@ -68,10 +86,7 @@ std::optional<ReembedResult> trainIfNeeded(db::PgConnection& conn, const QString
     const std::optional<CorpusVersion> live = liveCorpus(conn, merchantId);
     if (!live || isCorpus(live->spec.provider))
         return std::nullopt;
-    CorpusModelOptions options;
-    if (config.dims != EmbedderConfig().dims)  // AGENT_CONSOLE_EMBED_DIMS set: the model's size too
-        options.dims = config.dims;
-    const TrainedModel trained = trainMerchantModel(conn, merchantId, options, progress);
+    const TrainedModel trained = trainMerchantModel(conn, merchantId, modelOptions(config), progress);
     CorpusEmbedder embedder(trained.model);
     ReembedJob job(conn, embedder, merchantId);
     job.setProgress(progress);

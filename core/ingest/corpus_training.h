@@ -16,6 +16,10 @@ struct TrainedModel {
     double seconds = 0.0;
 };
 
+// Trains a corpus model on these texts and stores it for the merchant.
+TrainedModel trainModel(db::PgConnection& conn, const QString& merchantId, const QStringList& texts,
+                        const CorpusModelOptions& options = {}, const ProgressFn& progress = {});
+
 // Trains a corpus model on the merchant's live chunks (heading path + text, as they are embedded)
 // and stores it (embedding_models). Deterministic for the same chunks and options. Throws
 // IngestError when the merchant has no live corpus.
@@ -28,9 +32,11 @@ std::unique_ptr<Embedder> embedderForSpec(db::PgConnection& conn, const QString&
                                           EmbedderConfig base = EmbedderConfig::fromEnvironment());
 
 // The embedder that new chunks of a merchant get under `config`. For the corpus provider that is
-// the live version's trained model; a merchant without one yet gets the hash embedder as a
-// stand-in, and trainIfNeeded() replaces it after the load.
-std::unique_ptr<Embedder> embedderForLoad(db::PgConnection& conn, const QString& merchantId, const EmbedderConfig& config);
+// the live version's model. A merchant with no corpus yet gets a model trained on `firstTexts`
+// (the embed texts of the chunks about to be loaded, Chunk::embedText()), stored before the load;
+// with none given, the hash embedder stands in and trainIfNeeded() replaces it after the load.
+std::unique_ptr<Embedder> embedderForLoad(db::PgConnection& conn, const QString& merchantId, const EmbedderConfig& config,
+                                          const QStringList& firstTexts = {});
 
 // Under the corpus provider, a merchant whose live corpus is not embedded with a trained model
 // gets one: trained on its chunks, then the corpus re-embedded into a new version and switched

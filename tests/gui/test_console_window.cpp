@@ -221,7 +221,8 @@ void TestConsoleWindow::planNamesTheVectorPathsIndex()
     window->setVectorPath(static_cast<retrieval::RetrievalOptions::VectorPath>(path));
     QVERIFY(askAndWait(*window, test::kSeedMessage));
     const QStringList indexes = window->developerPane()->planTree()->indexNames();
-    QCOMPARE(indexes.contains(QStringLiteral("chunks_m_m01_embedding_idx")), hnsw);
+    // The graph of m01's corpus: a trained model's dimensions (migration 016).
+    QCOMPARE(indexes.contains(QStringLiteral("chunks_m_m01_embedding_idx_d384")), hnsw);
     QVERIFY(window->developerPane()->settings().contains(
         QStringLiteral("vector path = %1").arg(hnsw ? QStringLiteral("hnsw") : QStringLiteral("exact"))));
     window->setVectorPath(retrieval::RetrievalOptions::VectorPath::Auto);

@@ -1,6 +1,5 @@
 #include "agent/agent_directory.h"
 #include "agent/context_pack_builder.h"
-#include "ingest/embedder_factory.h"
 #include "support/test_database.h"
 
 #include <QtTest>
@@ -13,13 +12,12 @@ class TestContextPack : public QObject {
     Q_OBJECT
 
     std::unique_ptr<db::PgConnection> conn_;
-    std::unique_ptr<ingest::Embedder> embedder_;
 
     agent::ContextPack build(const QString& agentId, const QString& message)
     {
         retrieval::RetrievalOptions options;
         options.k = 3;
-        return agent::ContextPackBuilder(*conn_, *embedder_).build(*agent::AgentDirectory(*conn_).byId(agentId), message,
+        return agent::ContextPackBuilder(*conn_).build(*agent::AgentDirectory(*conn_).byId(agentId), message,
                                                                    options);
     }
 
@@ -36,7 +34,6 @@ private slots:
     {
         test::TestDatabase::instance().seedFixtures();
         conn_ = std::make_unique<db::PgConnection>(test::TestDatabase::instance().connect());
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
     }
 
     void seedChatForAlice()

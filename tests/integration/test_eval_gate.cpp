@@ -56,7 +56,7 @@ private slots:
 
     void theRunIsLoggedWithItsConfiguration()
     {
-        QVERIFY(run_.config.value("embedding").toObject().value("provider").toString() == QLatin1String("hash"));
+        QVERIFY(run_.config.value("embedding").toObject().value("provider").toString() == QLatin1String("corpus"));
         QVERIFY(run_.config.value("chunker").toObject().value("version").toString().startsWith(QLatin1String("ac-chunker")));
         QVERIFY(!run_.config.value("hnsw").toObject().value("indexes").toArray().isEmpty());
         QVERIFY(run_.config.value("search").toObject().contains("ef_search"));
@@ -69,7 +69,7 @@ private slots:
                  eval::metricValue(run_.result("hybrid")->metrics, "ndcg@10"));
         const db::PgResult row = conn_->exec("SELECT embedding_provider, chunker_version FROM eval_runs WHERE id = $1",
                                              db::PgParams().add(run_.id));
-        QCOMPARE(row.text(0, 0), QStringLiteral("hash"));
+        QCOMPARE(row.text(0, 0), QStringLiteral("corpus"));
     }
 
     void theScratchMerchantIsGone()

@@ -116,7 +116,7 @@ private slots:
     void embedPrintsOneVectorPerText()
     {
         const auto embed = [](const QStringList& args) { return test::runRagctlWithoutDatabase(QStringLiteral("embed"), args); };
-        const Outcome queries = embed({QStringLiteral("--bench-queries"), QStringLiteral("3")});
+        const Outcome queries = embed({QStringLiteral("--provider"), QStringLiteral("hash"), QStringLiteral("--bench-queries"), QStringLiteral("3")});
         QCOMPARE(queries.exitCode, 0);
         const QStringList lines = queries.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
@@ -126,8 +126,9 @@ private slots:
             QVERIFY(fields.value(1).startsWith(QLatin1Char('[')) && fields.value(1).endsWith(QLatin1Char(']')));
             QCOMPARE(fields.value(1).count(QLatin1Char(',')), 1535);
         }
-        QCOMPARE(embed({QStringLiteral("--bench-queries"), QStringLiteral("3")}).out, queries.out);
-        QCOMPARE(embed({QStringLiteral("where is my refund")}).out.count(QLatin1Char('\n')), 1);
+        QCOMPARE(embed({QStringLiteral("--provider"), QStringLiteral("hash"), QStringLiteral("--bench-queries"), QStringLiteral("3")}).out,
+                 queries.out);
+        QCOMPARE(embed({QStringLiteral("--provider"), QStringLiteral("hash"), QStringLiteral("where is my refund")}).out.count(QLatin1Char('\n')), 1);
         for (const QStringList& bad : {QStringList{}, QStringList{QStringLiteral("--bench-queries"), QStringLiteral("0")},
                                        QStringList{QStringLiteral("--bench-queries"), QStringLiteral("2"), QStringLiteral("text")}}) {
             const Outcome refused = embed(bad);

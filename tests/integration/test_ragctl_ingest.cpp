@@ -69,7 +69,8 @@ private slots:
         QVERIFY2(build.exitCode == 0, qPrintable(build.err));
         db::PgConnection conn = test::TestDatabase::instance().connect();
         const db::PgResult index = conn.exec(
-            "SELECT pg_get_indexdef(to_regclass(app.acl_graph_name('mc1', 'topic:refund')))");
+            "SELECT pg_get_indexdef(to_regclass(app.acl_graph_name('mc1', 'topic:refund', "
+            "  (SELECT embedding_dims FROM corpus_versions WHERE merchant_id = 'mc1' AND state = 'live'))))");
         QVERIFY2(index.text(0, 0).contains("USING hnsw") && index.text(0, 0).contains("topic:refund"),
                  qPrintable(index.text(0, 0)));
         QVERIFY(ragctl({"acl-graphs", "--merchant", "mc1", "--token", "topic:refund"}).exitCode == 0);
@@ -79,7 +80,9 @@ private slots:
         QVERIFY2(unknown.exitCode != 0 && unknown.err.contains("unknown merchant nosuch"), qPrintable(unknown.err));
         const Run empty = ragctl({"acl-graphs", "--merchant", "mc1", "--token", " "});
         QVERIFY2(empty.exitCode != 0 && empty.err.contains("must not be empty"), qPrintable(empty.err));
-        conn.exec(QStringLiteral("DROP INDEX %1").arg(conn.exec("SELECT app.acl_graph_name('mc1', 'topic:refund')").text(0, 0)));
+        conn.exec(QStringLiteral("DROP INDEX %1").arg(conn.exec(
+            "SELECT app.acl_graph_name('mc1', 'topic:refund', "
+            "  (SELECT embedding_dims FROM corpus_versions WHERE merchant_id = 'mc1' AND state = 'live'))").text(0, 0)));
     }
 
     void aclOptionReplacesFrontMatter()

@@ -20,7 +20,6 @@ class TestRetrievalAcl : public QObject {
     Q_OBJECT
 
     std::unique_ptr<db::PgConnection> conn_;
-    std::unique_ptr<ingest::Embedder> embedder_;
 
     retrieval::AgentIdentity agent(const QString& id)
     {
@@ -32,7 +31,7 @@ class TestRetrievalAcl : public QObject {
 
     retrieval::RetrievalResult ask(const QString& agentId, const QString& query, RetrievalOptions options = {})
     {
-        retrieval::Retriever retriever(*conn_, *embedder_);
+        retrieval::Retriever retriever(*conn_);
         return retriever.retrieve({agent(agentId), query, options});
     }
 
@@ -51,7 +50,6 @@ private slots:
     {
         test::TestDatabase::instance().seedFixtures();
         conn_ = std::make_unique<db::PgConnection>(test::TestDatabase::instance().connect());
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
     }
 
     void aliceGetsThreeCitedRefundChunks_data()
@@ -256,7 +254,7 @@ private slots:
     {
         retrieval::AgentIdentity ghost = agent(QStringLiteral("u1"));
         ghost.merchantId = QStringLiteral("m-none");
-        retrieval::Retriever retriever(*conn_, *embedder_);
+        retrieval::Retriever retriever(*conn_);
         const auto result = retriever.retrieve({ghost, QStringLiteral("refund"), {}});
         QVERIFY(result.chunks.empty());
         QVERIFY(!result.diagnostics.notes.isEmpty());
@@ -292,7 +290,7 @@ private slots:
         });
         bool canceled = false;
         try {
-            retrieval::Retriever retriever(worker, *embedder_);
+            retrieval::Retriever retriever(worker);
             retriever.retrieve({agent("u1"), QStringLiteral("refund"), {}});
         } catch (const db::DbError& error) {
             canceled = error.isQueryCanceled();
@@ -321,8 +319,8 @@ private slots:
         security::becomeAgent(side, agentId);
         for (const QString& query : {QStringLiteral("where is my refund"), QStringLiteral("password reset"),
                                      QStringLiteral("Order #4821 refund never arrived")}) {
-            retrieval::Retriever oneSession(main, *embedder_);
-            retrieval::Retriever twoSessions(main, *embedder_);
+            retrieval::Retriever oneSession(main);
+            retrieval::Retriever twoSessions(main);
             twoSessions.setSideSession(&side);
             const auto one = oneSession.retrieve({who, query, {}});
             const auto two = twoSessions.retrieve({who, query, {}});
@@ -341,7 +339,7 @@ private slots:
         db::PgConnection side = test::TestDatabase::instance().connect();
         security::becomeAgent(main, QStringLiteral("u3"));
         security::becomeAgent(side, QStringLiteral("u1"));
-        retrieval::Retriever retriever(main, *embedder_);
+        retrieval::Retriever retriever(main);
         retriever.setSideSession(&side);
         QVERIFY_THROWS_EXCEPTION(retrieval::RetrievalError,
                                  retriever.retrieve({security::currentAgent(main), QStringLiteral("password reset"), {}}));

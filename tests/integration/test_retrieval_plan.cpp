@@ -1,5 +1,4 @@
 #include "agent/agent_directory.h"
-#include "ingest/embedder_factory.h"
 #include "retrieval/plan_tree.h"
 #include "retrieval/query_sql.h"
 #include "retrieval/retriever.h"
@@ -16,12 +15,11 @@ class TestRetrievalPlan : public QObject {
     Q_OBJECT
 
     std::unique_ptr<db::PgConnection> conn_;
-    std::unique_ptr<ingest::Embedder> embedder_;
 
     retrieval::RetrievalResult explain(const QString& agentId, const QString& query, RetrievalOptions options)
     {
         options.explain = true;
-        retrieval::Retriever retriever(*conn_, *embedder_);
+        retrieval::Retriever retriever(*conn_);
         return retriever.retrieve({*agent::AgentDirectory(*conn_).byId(agentId), query, options});
     }
 
@@ -94,7 +92,6 @@ private slots:
         test::TestDatabase::instance().seedFixtures();
         conn_ = std::make_unique<db::PgConnection>(test::TestDatabase::instance().connect());
         conn_->exec("ANALYZE chunks");
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
     }
 
     void fixtureQueryPlanNamesItsIndexes_data()
@@ -186,7 +183,8 @@ private slots:
     void aclGraphsServeContractors()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
-        const QString index = owner.exec("SELECT app.create_acl_graph('m01', 'topic:refund', 1536)").text(0, 0);
+        const QString index = owner.exec("SELECT app.create_acl_graph('m01', 'topic:refund', "
+                                         "(SELECT embedding_dims FROM corpus_versions WHERE merchant_id = 'm01' AND state = 'live'))").text(0, 0);
         RetrievalOptions options;
         options.vectorPath = RetrievalOptions::VectorPath::Hnsw;
         options.mode = retrieval::Mode::Vector;
@@ -224,7 +222,9 @@ private slots:
         const auto result = explain(QStringLiteral("u1"), QStringLiteral("where is my refund"), options);
         const auto* vector = plan(result, "vector");
         QVERIFY(vector);
-        QVERIFY2(retrieval::indexesUsed(vector->root).contains("chunks_m_m01_embedding_idx"),
+        const QString graph = test::TestDatabase::instance().connect().exec(
+            "SELECT app.chunk_graph_name('m01', embedding_dims) FROM corpus_versions WHERE merchant_id = 'm01' AND state = 'live'").text(0, 0);
+        QVERIFY2(retrieval::indexesUsed(vector->root).contains(graph),
                  qPrintable(retrieval::indexesUsed(vector->root).join(',')));
         for (const QString& w : vector->warnings)
             QVERIFY2(!w.startsWith("HNSW unused"), qPrintable(w));

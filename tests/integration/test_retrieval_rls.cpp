@@ -1,5 +1,4 @@
 #include "agent/agent_directory.h"
-#include "ingest/embedder_factory.h"
 #include "retrieval/retriever.h"
 #include "security/agent_session.h"
 #include "support/test_database.h"
@@ -16,8 +15,6 @@ using namespace ac;
 class TestRetrievalRls : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<ingest::Embedder> embedder_;
-
     static QList<qint64> ids(const retrieval::RetrievalResult& r)
     {
         QList<qint64> out;
@@ -30,7 +27,6 @@ private slots:
     void initTestCase()
     {
         test::TestDatabase::instance().seedFixtures();
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
     }
 
     void sameAnswerAsTheOwner_data()
@@ -50,12 +46,12 @@ private slots:
 
         db::PgConnection owner = test::TestDatabase::instance().connect();
         const auto identity = *agent::AgentDirectory(owner).byId(agentId);
-        const auto asOwner = retrieval::Retriever(owner, *embedder_).retrieve({identity, query, options});
+        const auto asOwner = retrieval::Retriever(owner).retrieve({identity, query, options});
 
         db::PgConnection session = test::TestDatabase::instance().connect();
         const auto serverIdentity = security::becomeAgent(session, agentId);
         QCOMPARE(serverIdentity.aclTokens, identity.aclTokens);
-        const auto asAgent = retrieval::Retriever(session, *embedder_).retrieve({serverIdentity, query, options});
+        const auto asAgent = retrieval::Retriever(session).retrieve({serverIdentity, query, options});
 
         // The same rows; their order may differ because pg_stats hides term statistics from the agent
         // (the lexical leg then estimates term frequency through the planner instead).
@@ -76,7 +72,7 @@ private slots:
         const auto identity = security::becomeAgent(session, QStringLiteral("u3"));
         retrieval::RetrievalOptions options;
         options.explain = true;
-        const auto result = retrieval::Retriever(session, *embedder_).retrieve({identity, QStringLiteral("refund"), options});
+        const auto result = retrieval::Retriever(session).retrieve({identity, QStringLiteral("refund"), options});
         QCOMPARE(result.plans.size(), size_t(2));
         for (const auto& p : result.plans)
             QVERIFY(p.root.actualRows > 0);

@@ -1,7 +1,6 @@
 // The audit trail (issue 6): every retrieval records who asked, when, which merchant and which
 // chunk ids came back, in a table agents can neither read nor change.
 #include "db/db_error.h"
-#include "ingest/embedder_factory.h"
 #include "retrieval/retriever.h"
 #include "security/agent_session.h"
 #include "security/audit.h"
@@ -38,8 +37,7 @@ private slots:
     void retrieverRecordsEveryAnswer()
     {
         security::AgentSession bob = loginAs(QStringLiteral("agent_u3"), QStringLiteral("bob-demo"));
-        auto embedder = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
-        retrieval::Retriever retriever(bob.connection, *embedder);
+        retrieval::Retriever retriever(bob.connection);
         const QString query = QStringLiteral("where is my refund for order 4821");
         retrieval::RetrievalRequest request{bob.identity, query, {}};
         request.options.k = 4;

@@ -60,7 +60,6 @@ class TestSecurityBadInput : public QObject {
     Q_OBJECT
 
     std::optional<security::AgentSession> bob_;
-    std::unique_ptr<ingest::Embedder> embedder_;
     QSet<qint64> bobMay_;  // chunk ids Bob may read, from the owner's view
 
     security::AgentSession& bob() { return *bob_; }
@@ -103,7 +102,6 @@ private slots:
         how.agent = QStringLiteral("agent_u3");
         how.password = QStringLiteral("bob-demo");
         bob_.emplace(security::openAgentSession(test::TestDatabase::instance().conninfo(), how));
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
         db::PgConnection owner = test::TestDatabase::instance().connect();
         const db::PgResult r = owner.exec("SELECT id FROM chunks WHERE merchant_id = 'm01' AND acl && $1::text[]",
                                           db::PgParams().addTextArray(kBobTokens));
@@ -119,7 +117,7 @@ private slots:
         QFETCH(QString, text);
         for (retrieval::Mode mode : {retrieval::Mode::Vector, retrieval::Mode::Lexical, retrieval::Mode::Hybrid}) {
             survive([&] {
-                retrieval::Retriever retriever(bob().connection, *embedder_);
+                retrieval::Retriever retriever(bob().connection);
                 retrieval::RetrievalRequest request{bob().identity, text, {}};
                 request.options.mode = mode;
                 request.options.k = 10;
@@ -136,7 +134,7 @@ private slots:
     {
         QFETCH(QString, text);
         survive([&] {
-            agent::ContextPackBuilder builder(bob().connection, *embedder_);
+            agent::ContextPackBuilder builder(bob().connection);
             const agent::ContextPack pack = builder.build(bob().identity, text);
             checkChunks(pack.chunks);
             for (const agent::TicketFact& t : pack.tickets)
@@ -174,7 +172,7 @@ private slots:
         QFETCH(int, efSearch);
         QFETCH(int, maxScanTuples);
         QFETCH(bool, valid);
-        retrieval::Retriever retriever(bob().connection, *embedder_);
+        retrieval::Retriever retriever(bob().connection);
         retrieval::RetrievalRequest request{bob().identity, QStringLiteral("refund"), {}};
         request.options.k = k;
         request.options.candidates = candidates;
@@ -216,7 +214,7 @@ private slots:
         forged.aclTokens = tokens;
         for (retrieval::Mode mode : {retrieval::Mode::Vector, retrieval::Mode::Lexical, retrieval::Mode::Hybrid}) {
             try {
-                retrieval::Retriever retriever(bob().connection, *embedder_);
+                retrieval::Retriever retriever(bob().connection);
                 retrieval::RetrievalRequest request{forged, QStringLiteral("password reset refund"), {}};
                 request.options.mode = mode;
                 checkChunks(retriever.retrieve(request).chunks);

@@ -4,7 +4,7 @@
 // rows returned that the agent may not read must be zero. Set AGENT_CONSOLE_ISOLATION_SEED to
 // replay a run.
 #include "db/db_error.h"
-#include "ingest/embedder_factory.h"
+#include "ingest/hash_embedder.h"
 #include "retrieval/retriever.h"
 #include "security/agent_session.h"
 #include "security/role_provisioner.h"
@@ -161,7 +161,7 @@ private slots:
                                  : QRandomGenerator::global()->generate();
         qInfo("isolation seed %u", seed);
         rng_.seed(seed);
-        embedder_ = ingest::makeEmbedder(ingest::EmbedderConfig::fromEnvironment());
+        embedder_ = std::make_unique<ingest::HashEmbedder>();
         const ingest::EmbeddingSpec spec = embedder_->spec();
 
         QStringList merchants, agentIds, agentMerchants, agentTokens;

@@ -112,7 +112,7 @@ private slots:
         QCOMPARE(c.model, QStringLiteral("nomic"));
         QCOMPARE(c.dims, 768);
         QCOMPARE(c.apiKey, QStringLiteral("sk-test"));
-        QCOMPARE(EmbedderConfig::fromEnvironment(QProcessEnvironment()).provider, QStringLiteral("hash"));
+        QCOMPARE(EmbedderConfig::fromEnvironment(QProcessEnvironment()).provider, QStringLiteral("corpus"));
     }
 
     void throughput()
