@@ -23,6 +23,8 @@ constexpr quint32 kMagic = 0x4143434d;  // "ACCM"
 constexpr quint32 kFormat = 1;
 
 using SparseRows = Eigen::SparseMatrix<float, Eigen::RowMajor>;
+using Projection = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowVector = Eigen::Map<const Eigen::VectorXf>;
 
 // Words and their fragments; bigrams add a vocabulary as large as the corpus and no measured gain.
 float modelWeight(std::uint64_t id)
@@ -181,7 +183,7 @@ CorpusModel CorpusModel::train(const QStringList& texts, const CorpusModelOption
     const Eigen::MatrixXd gram = (bt.transpose() * bt).cast<double>();
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(gram);
     const Eigen::Index kept = std::min<Eigen::Index>(options.dims, width);
-    model.projection_ = Projection::Zero(featureCount, options.dims);
+    Projection projection = Projection::Zero(featureCount, options.dims);
     for (Eigen::Index k = 0; k < kept; ++k) {
         const Eigen::Index e = width - 1 - k;  // eigenvalues ascend
         const double sigma = std::sqrt(std::max(0.0, eigen.eigenvalues()(e)));
@@ -192,8 +194,10 @@ CorpusModel CorpusModel::train(const QStringList& texts, const CorpusModelOption
         column.cwiseAbs().maxCoeff(&largest);
         if (column(largest) < 0)  // a fixed sign, so equal corpora give equal models
             column = -column;
-        model.projection_.col(k) = column;
+        projection.col(k) = column;
     }
+    model.dims_ = options.dims;
+    model.projection_.assign(projection.data(), projection.data() + projection.size());
     if (progress)
         progress(factorising.at(++step));
     model.seal();
@@ -214,15 +218,16 @@ void CorpusModel::index()
         row_.emplace(features_[i], static_cast<int>(i));
 }
 
-bool CorpusModel::accumulate(const QString& text, Eigen::VectorXf& out) const
+bool CorpusModel::accumulate(const QString& text, std::vector<float>& vector) const
 {
-    out = Eigen::VectorXf::Zero(projection_.cols());
+    vector.assign(static_cast<size_t>(dims_), 0.0f);
+    Eigen::Map<Eigen::VectorXf> out(vector.data(), dims_);
     bool any = false;
     for (const FeatureCount& f : lexicalFeatures(text)) {
         const auto it = row_.find(f.id);
         if (it == row_.end() || modelWeight(f.id) == 0.0f)
             continue;
-        out += (termWeight(f) * idf_[static_cast<size_t>(it->second)]) * projection_.row(it->second).transpose();
+        out += (termWeight(f) * idf_[static_cast<size_t>(it->second)]) * RowVector(row(it->second), dims_);
         any = true;
     }
     const float norm = out.norm();
@@ -234,29 +239,28 @@ bool CorpusModel::accumulate(const QString& text, Eigen::VectorXf& out) const
 
 Embedding CorpusModel::embed(const QString& text) const
 {
-    Eigen::VectorXf v;
-    Embedding out(static_cast<size_t>(dims()), 0.0f);
-    if (!accumulate(text, v)) {
+    Embedding out;
+    if (!accumulate(text, out)) {
         // Nothing the model knows: a fixed unit vector keeps cosine distance defined.
+        std::fill(out.begin(), out.end(), 0.0f);
         out[0] = 1.0f;
-        return out;
     }
-    std::copy(v.data(), v.data() + v.size(), out.begin());
     return out;
 }
 
 std::vector<CorpusModel::Neighbour> CorpusModel::nearestWords(const QString& word, int count) const
 {
-    Eigen::VectorXf target;
+    std::vector<float> query;
     std::vector<Neighbour> out;
-    if (!accumulate(word, target))
+    if (!accumulate(word, query))
         return out;
+    const RowVector target(query.data(), dims_);
     std::vector<std::pair<double, QString>> scored;
     for (auto it = words_.cbegin(); it != words_.cend(); ++it) {
         const auto row = row_.find(it.key());
         if (row == row_.end())
             continue;
-        const Eigen::VectorXf v = projection_.row(row->second).transpose();
+        const RowVector v(this->row(row->second), dims_);
         const float norm = v.norm();
         if (norm > 0)
             scored.emplace_back(-static_cast<double>(target.dot(v) / norm), it.value());
@@ -278,8 +282,8 @@ QByteArray CorpusModel::serialize() const
       << qint32(options_.powerIterations) << qint64(trainingTexts_) << quint64(features_.size());
     for (size_t i = 0; i < features_.size(); ++i) {
         s << quint64(features_[i]) << idf_[i];
-        for (Eigen::Index c = 0; c < projection_.cols(); ++c)
-            s << projection_(static_cast<Eigen::Index>(i), c);
+        for (int c = 0; c < dims_; ++c)
+            s << row(static_cast<int>(i))[c];
     }
     return blob;
 }
@@ -307,13 +311,14 @@ CorpusModel CorpusModel::deserialize(const QByteArray& blob)
     model.trainingTexts_ = trained;
     model.features_.resize(features);
     model.idf_.resize(features);
-    model.projection_ = Projection::Zero(static_cast<Eigen::Index>(features), dims);
+    model.dims_ = dims;
+    model.projection_.assign(static_cast<size_t>(features) * static_cast<size_t>(dims), 0.0f);
     for (quint64 i = 0; i < features; ++i) {
         quint64 id = 0;
         s >> id >> model.idf_[i];
         model.features_[i] = id;
-        for (Eigen::Index c = 0; c < dims; ++c)
-            s >> model.projection_(static_cast<Eigen::Index>(i), c);
+        for (int c = 0; c < dims; ++c)
+            s >> model.projection_[static_cast<size_t>(i) * static_cast<size_t>(dims) + static_cast<size_t>(c)];
     }
     if (s.status() != QDataStream::Ok || !s.atEnd())
         throw EmbeddingError(QStringLiteral("corpus model is truncated or corrupt"));

@@ -6,8 +6,6 @@
 #include <QByteArray>
 #include <QHash>
 
-#include <Eigen/Core>
-
 #include <cstdint>
 #include <unordered_map>
 
@@ -45,7 +43,7 @@ public:
 
     Embedding embed(const QString& text) const;
 
-    int dims() const { return static_cast<int>(projection_.cols()); }
+    int dims() const { return dims_; }
     int vocabularySize() const { return static_cast<int>(features_.size()); }
     qint64 trainingTexts() const { return trainingTexts_; }
     const CorpusModelOptions& options() const { return options_; }
@@ -61,17 +59,17 @@ public:
     std::vector<Neighbour> nearestWords(const QString& word, int count) const;
 
 private:
-    using Projection = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
     void index();
     void seal();  // index and checksum, once the weights are final
-    bool accumulate(const QString& text, Eigen::VectorXf& out) const;
+    bool accumulate(const QString& text, std::vector<float>& out) const;
+    const float* row(int feature) const { return projection_.data() + static_cast<size_t>(feature) * dims_; }
 
     CorpusModelOptions options_;
     qint64 trainingTexts_ = 0;
     std::vector<std::uint64_t> features_;  // sorted
     std::vector<float> idf_;
-    Projection projection_;                // features x dims
+    int dims_ = 0;
+    std::vector<float> projection_;        // features x dims, row-major
     std::unordered_map<std::uint64_t, int> row_;
     QHash<std::uint64_t, QString> words_;
     QString checksum_;
