@@ -180,6 +180,50 @@ BEGIN
 END
 $$;
 
+-- A re-embed to other dimensions: the ACL graphs the merchant had for the old ones are built for
+-- the new ones before the switch (owner only)...
+CREATE FUNCTION app.carry_acl_graphs(merchant text, from_dims integer, to_dims integer) RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    tokens text[];
+    token text;
+BEGIN
+    IF from_dims = to_dims THEN
+        RETURN 0;
+    END IF;
+    -- Listed first: an index cannot be built on a table this session is still reading.
+    SELECT coalesce(array_agg(DISTINCT t), '{}') INTO tokens FROM chunks c CROSS JOIN LATERAL unnest(c.acl) AS t
+    WHERE c.merchant_id = merchant
+      AND to_regclass(format('%I.%I', app.chunks_schema(), app.acl_graph_name(merchant, t, from_dims))) IS NOT NULL;
+    FOREACH token IN ARRAY tokens LOOP
+        PERFORM app.create_acl_graph(merchant, token, to_dims);
+    END LOOP;
+    RETURN cardinality(tokens);
+END
+$$;
+
+-- ...and after it, the graphs of dimensions no version of the merchant uses any more are dropped.
+CREATE FUNCTION app.drop_unused_graphs(merchant text) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    unused text[];
+    graph text;
+BEGIN
+    SELECT coalesce(array_agg(ix.relname::text), '{}') INTO unused FROM pg_index i
+             JOIN pg_class ix ON ix.oid = i.indexrelid
+             JOIN pg_am a ON a.oid = ix.relam
+             WHERE i.indrelid = to_regclass(format('%I.%I', app.chunks_schema(), app.chunk_partition_name(merchant)))
+               AND a.amname = 'hnsw'
+               AND NOT EXISTS (SELECT 1 FROM app.merchant_dims(merchant) AS d(dims)
+                               WHERE pg_get_expr(i.indpred, i.indrelid) LIKE format('%%embedding_dims = %s)%%', d.dims));
+    FOREACH graph IN ARRAY unused LOOP
+        EXECUTE format('DROP INDEX %I.%I', app.chunks_schema(), graph);
+    END LOOP;
+END
+$$;
+
 -- As in migration 009, for the graphs of the version's dimensions.
 CREATE OR REPLACE FUNCTION app.acl_graphs_for(role_name name, merchant text, version integer, tokens text[])
 RETURNS text[]
@@ -217,7 +261,8 @@ GRANT SELECT ON public.corpus_versions TO agent_console_definer;
 CREATE POLICY corpus_versions_definer ON public.corpus_versions FOR SELECT TO agent_console_definer USING (true);
 
 REVOKE ALL ON FUNCTION app.chunk_graph_definition(integer), app.merchant_dims(text), app.create_chunk_graph(text, integer), app.corpus_version_graph(),
-    app.create_acl_graph(text, text, integer) FROM PUBLIC;
+    app.create_acl_graph(text, text, integer), app.carry_acl_graphs(text, integer, integer),
+    app.drop_unused_graphs(text) FROM PUBLIC;
 REVOKE ALL ON app.chunk_graph_state FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.acl_graph_name(text, text, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app.acl_graph_name(text, text, integer) TO agent_console_agents, agent_console_definer;

@@ -31,6 +31,10 @@ constexpr const char* kCopyChunks =
     " embedding_provider, embedding_dims, embedding_version) FROM STDIN (FORMAT binary)";
 constexpr const char* kRetire =
     "UPDATE corpus_versions SET state = 'retired' WHERE merchant_id = $1 AND version = $2 AND state = 'live'";
+// Graphs follow the vectors: ACL graphs of the old dimensions are built for the new ones before
+// the switch, graphs of dimensions no version uses any more dropped after it (migration 016).
+constexpr const char* kCarryAclGraphs = "SELECT app.carry_acl_graphs($1, $2, $3)";
+constexpr const char* kDropUnusedGraphs = "SELECT app.drop_unused_graphs($1)";
 constexpr const char* kActivate =
     "UPDATE corpus_versions SET state = 'live', activated_at = now() "
     "WHERE merchant_id = $1 AND version = $2 AND state = 'building'";
@@ -108,6 +112,7 @@ ReembedResult ReembedJob::run()
         if (built != total)
             throw IngestError(QStringLiteral("re-embed built %1 of %2 chunks; the live corpus was left as it was")
                                   .arg(built).arg(total));
+        conn_.exec(kCarryAclGraphs, db::PgParams().add(merchantId_).add(live->spec.dims).add(spec.dims));
         switchLive(live->version, result.toVersion);
     } catch (...) {
         try {
@@ -119,6 +124,7 @@ ReembedResult ReembedJob::run()
         throw;
     }
     conn_.exec(kDropVersion, db::PgParams().add(merchantId_).add(live->version));
+    conn_.exec(kDropUnusedGraphs, db::PgParams().add(merchantId_));
     result.chunks = total;
     result.seconds = timer.nsecsElapsed() / 1e9;
     return result;

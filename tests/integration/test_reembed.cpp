@@ -125,6 +125,27 @@ private slots:
         QCOMPARE(test::column(conn_, "SELECT count(*) FROM chunks WHERE merchant_id = 'mr1'"), QStringList{"120"});
     }
 
+    // A switch to other dimensions takes the merchant's ACL graphs along and drops the graphs of
+    // the dimensions nothing uses any more.
+    void graphsFollowANewDimensionCount()
+    {
+        test::createMerchant(conn_, QStringLiteral("mr3"));
+        std::vector<ingest::PreparedSource> sources;
+        for (int i = 0; i < 6; ++i)
+            sources.push_back(ingest::prepareDocument(makeDocument("mr3", QStringLiteral("g-%1").arg(i), {"A", "B"}), {}));
+        ingest::BulkLoader(conn_, hash_).load(QStringLiteral("mr3"), std::move(sources));
+        const QString old = conn_.exec("SELECT app.create_acl_graph('mr3', 'role:staff', 1536)").text(0, 0);
+        ingest::HashEmbedder small(64);
+        QCOMPARE(ingest::ReembedJob(conn_, small, QStringLiteral("mr3")).run().toVersion, 2);
+        const auto exists = [this](const QString& name) {
+            return conn_.exec("SELECT to_regclass($1) IS NOT NULL", db::PgParams().add(name)).boolean(0, 0);
+        };
+        QVERIFY(!exists(old));
+        QVERIFY(!exists(conn_.exec("SELECT app.chunk_graph_name('mr3', 1536)").text(0, 0)));
+        QVERIFY(exists(conn_.exec("SELECT app.chunk_graph_name('mr3', 64)").text(0, 0)));
+        QVERIFY(exists(conn_.exec("SELECT app.acl_graph_name('mr3', 'role:staff', 64)").text(0, 0)));
+    }
+
     void sameModelIsANoOp()
     {
         test::TestEmbedder model;
