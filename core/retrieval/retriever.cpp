@@ -1,6 +1,5 @@
 #include "retrieval/retriever.h"
 
-
 #include "retrieval/acl_graphs.h"
 #include "retrieval/lexical_leg.h"
 #include "retrieval/live_corpus.h"
