@@ -112,6 +112,8 @@ CorpusModel CorpusModel::train(const QStringList& texts, const CorpusModelOption
     if (ranked.empty())  // a corpus too small to repeat anything: keep every feature
         for (const auto& [id, df] : documentFrequency)
             ranked.emplace_back(-df, id);
+    if (ranked.empty())
+        throw EmbeddingError(QStringLiteral("corpus model: the texts hold no words to learn from"));
     std::sort(ranked.begin(), ranked.end());
     if (ranked.size() > static_cast<size_t>(options.maxFeatures))
         ranked.resize(static_cast<size_t>(options.maxFeatures));

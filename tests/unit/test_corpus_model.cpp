@@ -144,6 +144,7 @@ private slots:
     void anEmptyCorpusIsAnError()
     {
         QVERIFY_THROWS_EXCEPTION(EmbeddingError, CorpusModel::train({}, small()));
+        QVERIFY_THROWS_EXCEPTION(EmbeddingError, CorpusModel::train({QStringLiteral("?! ..."), QString()}, small()));
     }
 
     void theEmbedderRecordsTheModelsChecksum()
