@@ -208,7 +208,6 @@ CorpusModel CorpusModel::train(const QStringList& texts, const CorpusModelOption
 
 void CorpusModel::seal()
 {
-    index();
     checksum_ = QString::fromLatin1(QCryptographicHash::hash(serialize(), QCryptographicHash::Sha256).toHex());
 }
 

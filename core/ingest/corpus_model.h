@@ -60,7 +60,7 @@ public:
 
 private:
     void index();
-    void seal();  // index and checksum, once the weights are final
+    void seal();  // the checksum, once the weights are final
     bool accumulate(const QString& text, std::vector<float>& out) const;
     const float* row(int feature) const { return projection_.data() + static_cast<size_t>(feature) * dims_; }
 

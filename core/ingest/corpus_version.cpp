@@ -17,8 +17,6 @@ constexpr const char* kCreateFirst =
     "WHERE NOT EXISTS (SELECT 1 FROM corpus_versions WHERE merchant_id = $1) "
     "ON CONFLICT DO NOTHING";
 constexpr const char* kMerchantExists = "SELECT 1 FROM merchants WHERE id = $1";
-constexpr const char* kEmbeddingDims =
-    "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'";
 
 } // namespace
 
@@ -42,12 +40,6 @@ void requireMerchant(db::PgConnection& conn, const QString& merchantId)
     if (conn.exec(kMerchantExists, db::PgParams().add(merchantId)).empty())
         throw IngestError(QStringLiteral("unknown merchant \"%1\": create it first (ragctl seed loads the demo "
                                          "merchants)").arg(merchantId));
-}
-
-int embeddingColumnDims(db::PgConnection& conn)
-{
-    const db::PgResult r = conn.exec(kEmbeddingDims);
-    return r.empty() ? 0 : static_cast<int>(r.integer(0, 0));
 }
 
 void checkCompatible(const CorpusVersion& live, const EmbeddingSpec& spec, const QString& merchantId)

@@ -26,10 +26,9 @@ CorpusVersion ensureLiveCorpus(db::PgConnection& conn, const QString& merchantId
 // Throws IngestError unless the merchant exists.
 void requireMerchant(db::PgConnection& conn, const QString& merchantId);
 
-// Throws IngestError when vectors of `spec` cannot be stored in chunks.embedding or would be
-// mixed into a live corpus embedded differently.
+// Throws IngestError when vectors of `spec` would be mixed into a live corpus embedded differently
+// (any dimension count can be stored since migration 016).
 void checkCompatible(const CorpusVersion& live, const EmbeddingSpec& spec, const QString& merchantId);
-int embeddingColumnDims(db::PgConnection& conn);
 
 // Serialises writers of one merchant's corpus inside the current transaction: ingests queue behind
 // each other and behind a re-embed's switch.

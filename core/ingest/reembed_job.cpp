@@ -79,10 +79,6 @@ ReembedResult ReembedJob::run()
     timer.start();
     requireMerchant(conn_, merchantId_);
     const EmbeddingSpec spec = embedder_.spec();
-    if (const int column = embeddingColumnDims(conn_); column > 0 && column != spec.dims)
-        throw IngestError(QStringLiteral("the %1 embedder (%2) produces %3-dimensional vectors but chunks.embedding is "
-                                         "vector(%4): choose a model with %4 dimensions")
-                              .arg(spec.provider, spec.model).arg(spec.dims).arg(column));
     SessionLock lock(conn_, merchantId_);
     const std::optional<CorpusVersion> live = liveCorpus(conn_, merchantId_);
     if (!live)

@@ -59,14 +59,6 @@ BatchPlan SourceWriter::plan(const QString& merchantId, std::vector<PreparedSour
 {
     requireMerchant(conn_, merchantId);
     checkSources(batch);
-    if (columnDims_ == 0)
-        columnDims_ = embeddingColumnDims(conn_);
-    if (columnDims_ > 0 && spec_.dims != columnDims_)
-        throw IngestError(QStringLiteral("the %1 embedder (%2) produces %3-dimensional vectors but chunks.embedding "
-                                         "is vector(%4): choose a model with %4 dimensions")
-                              .arg(spec_.provider, spec_.model)
-                              .arg(spec_.dims)
-                              .arg(columnDims_));
     BatchPlan planned{merchantId, std::nullopt};
     if (const std::optional<CorpusVersion> live = liveCorpus(conn_, merchantId)) {
         checkCompatible(*live, spec_, merchantId);

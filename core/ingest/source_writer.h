@@ -55,7 +55,6 @@ private:
     Embedder& embedder_;
     WriteOptions options_;
     EmbeddingSpec spec_;
-    int columnDims_ = 0;
 };
 
 } // namespace ac::ingest
