@@ -63,7 +63,7 @@ void fill(QListWidget* list, const AskAnswer* answer, const AskAnswer* other, co
         else if (only)
             html += QStringLiteral(" <span style=\"background-color:#f6d32d;color:#000\">&nbsp;%1&nbsp;</span>")
                         .arg(QObject::tr("outside %1's top results").arg(otherName).toHtmlEscaped());
-        html += QStringLiteral("<br><span style=\"color:#555\">%1</span>").arg(r.detail.toHtmlEscaped());
+        html += QStringLiteral("<br><span class=\"meta\">%1</span>").arg(r.detail.toHtmlEscaped());
         item->setData(RichTextDelegate::kHtmlRole, html);
         item->setData(Qt::AccessibleTextRole, QStringLiteral("%1 %2").arg(r.label, r.detail));
         item->setData(Qt::UserRole, QStringLiteral("%1 %2").arg(r.label, r.detail));
@@ -119,6 +119,7 @@ CompareView::CompareView(QWidget* parent)
         list->setWordWrap(true);
         list->setResizeMode(QListView::Adjust);
         list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+        list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     }
     left_->setObjectName(QStringLiteral("compareLeft"));
     right_->setObjectName(QStringLiteral("compareRight"));

@@ -509,9 +509,11 @@ void ConsoleWindow::restoreState()
     resize(1400, 900);
     mainSplitter_->setSizes({380, 600, 420});
     leftSplitter_->setSizes({150, 260, 170});
-    resizeDocks({developer_}, {300}, Qt::Vertical);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    // About a fifth of the window's height for the developer pane, until the user sizes it.
+    resizeDocks({developer_}, {std::max(160, height() * 2 / 9)}, Qt::Vertical);
     QMainWindow::restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    developer_->restoreLayout(settings.value(QStringLiteral("window/developerPane")).toByteArray());
     mainSplitter_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray());
     leftSplitter_->restoreState(settings.value(QStringLiteral("window/leftSplitter")).toByteArray());
     resultsSplitter_->restoreState(settings.value(QStringLiteral("window/resultsSplitter")).toByteArray());
@@ -525,6 +527,7 @@ void ConsoleWindow::saveState() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
+    settings.setValue(QStringLiteral("window/developerPane"), developer_->saveLayout());
     settings.setValue(QStringLiteral("window/mainSplitter"), mainSplitter_->saveState());
     settings.setValue(QStringLiteral("window/leftSplitter"), leftSplitter_->saveState());
     settings.setValue(QStringLiteral("window/resultsSplitter"), resultsSplitter_->saveState());

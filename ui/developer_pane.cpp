@@ -5,14 +5,20 @@
 #include "score_table.h"
 #include "timing_view.h"
 
+#include <QDataStream>
 #include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QListWidget>
+#include <QMainWindow>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStyle>
-#include <QTabWidget>
+#include <QTabBar>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -59,35 +65,123 @@ QPlainTextEdit* monospaceView(QWidget* parent, const QString& name)
 } // namespace
 
 DeveloperPane::DeveloperPane(QWidget* parent)
-    : QDockWidget(tr("Developer"), parent), tabs_(new QTabWidget(this)), planTree_(new PlanTreeView(this)),
-      warnings_(new QListWidget(this)), scores_(new ScoreTable(this)), timing_(new TimingView(this)),
-      settings_(new QTreeWidget(this)), planText_(monospaceView(this, tr("Plan text"))),
+    : QDockWidget(tr("Developer"), parent), tabBar_(new QTabBar(this)), collapse_(new QToolButton(this)),
+      pages_(new QStackedWidget(this)), planPage_(new QSplitter(Qt::Vertical, this)), legend_(new QLabel(this)),
+      planTree_(new PlanTreeView(this)), warnings_(new QListWidget(this)), scores_(new ScoreTable(this)),
+      timing_(new TimingView(this)), settings_(new QTreeWidget(this)), planText_(monospaceView(this, tr("Plan text"))),
       planJson_(monospaceView(this, tr("Plan JSON")))
 {
     setObjectName(QStringLiteral("developerPane"));
     setAccessibleName(tr("Developer pane"));
     warnings_->setObjectName(QStringLiteral("planWarnings"));
     warnings_->setAccessibleName(tr("Plan warnings"));
+    warnings_->setWordWrap(true);
+    warnings_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    warnings_->setResizeMode(QListView::Adjust);
     settings_->setObjectName(QStringLiteral("retrievalSettings"));
     settings_->setAccessibleName(tr("Retrieval settings"));
     settings_->setHeaderLabels({tr("Setting"), tr("Value")});
     settings_->setRootIsDecorated(false);
     settings_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
 
-    auto* planPage = new QSplitter(Qt::Vertical, this);
-    planPage->addWidget(warnings_);
-    planPage->addWidget(planTree_);
-    planPage->setStretchFactor(1, 1);
-    planPage->setSizes({70, 230});
+    planPage_->setObjectName(QStringLiteral("planSplitter"));
+    planPage_->addWidget(warnings_);
+    planPage_->addWidget(planTree_);
+    planPage_->setStretchFactor(0, 1);
+    planPage_->setStretchFactor(1, 3);
+    planPage_->setChildrenCollapsible(false);
 
-    tabs_->addTab(planPage, tr("&Plan"));
-    tabs_->addTab(scores_, tr("Sc&ores"));
-    tabs_->addTab(timing_, tr("&Timing"));
-    tabs_->addTab(settings_, tr("Setti&ngs"));
-    tabs_->addTab(planText_, tr("Plan te&xt"));
-    tabs_->addTab(planJson_, tr("Plan &JSON"));
-    setWidget(tabs_);
+    legend_->setObjectName(QStringLiteral("scoresLegend"));
+    legend_->setWordWrap(true);
+    legend_->setTextFormat(Qt::RichText);
+    auto* scoresPage = new QWidget(this);
+    auto* scoresLayout = new QVBoxLayout(scoresPage);
+    scoresLayout->setContentsMargins(0, 0, 0, 0);
+    scoresLayout->addWidget(legend_);
+    scoresLayout->addWidget(scores_, 1);
+
+    const std::vector<std::pair<QWidget*, QString>> pages = {
+        {planPage_, tr("&Plan")}, {scoresPage, tr("Sc&ores")}, {timing_, tr("&Timing")},
+        {settings_, tr("Setti&ngs")}, {planText_, tr("Plan te&xt")}, {planJson_, tr("Plan &JSON")}};
+    for (const auto& [page, title] : pages) {
+        pages_->addWidget(page);
+        tabBar_->addTab(title);
+    }
+    tabBar_->setObjectName(QStringLiteral("developerTabs"));
+    tabBar_->setExpanding(false);
+    tabBar_->setDrawBase(false);
+    connect(tabBar_, &QTabBar::currentChanged, pages_, &QStackedWidget::setCurrentIndex);
+    connect(tabBar_, &QTabBar::tabBarClicked, this, [this] { setCollapsed(false); });
+
+    collapse_->setObjectName(QStringLiteral("collapseDeveloperPane"));
+    collapse_->setAutoRaise(true);
+    collapse_->setCheckable(true);
+    collapse_->setToolTip(tr("Collapse the developer pane to its tabs, or expand it again"));
+    connect(collapse_, &QToolButton::toggled, this, &DeveloperPane::setCollapsed);
+
+    auto* content = new QWidget(this);
+    auto* layout = new QVBoxLayout(content);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* tabRow = new QHBoxLayout;
+    tabRow->addWidget(tabBar_);
+    tabRow->addStretch();
+    tabRow->addWidget(collapse_);
+    layout->addLayout(tabRow);
+    layout->addWidget(pages_, 1);
+    setWidget(content);
+    setCollapsed(false);
     clearAnswer();
+}
+
+void DeveloperPane::setCollapsed(bool collapsed)
+{
+    const bool changed = collapsed != collapsed_;
+    if (collapsed && !collapsed_)
+        expandedHeight_ = height();
+    collapsed_ = collapsed;
+    {
+        const QSignalBlocker block(collapse_);
+        collapse_->setChecked(collapsed);
+    }
+    collapse_->setArrowType(collapsed ? Qt::UpArrow : Qt::DownArrow);
+    collapse_->setAccessibleName(collapsed ? tr("Expand the developer pane") : tr("Collapse the developer pane"));
+    pages_->setVisible(!collapsed);
+    if (collapsed) {
+        widget()->layout()->activate();
+        setMaximumHeight(minimumSizeHint().height());
+    } else {
+        setMaximumHeight(QWIDGETSIZE_MAX);
+        if (changed && expandedHeight_ > 0)
+            if (auto* window = qobject_cast<QMainWindow*>(parentWidget()))
+                window->resizeDocks({this}, {expandedHeight_}, Qt::Vertical);
+    }
+    if (changed)
+        emit collapsedChanged(collapsed);
+}
+
+QByteArray DeveloperPane::saveLayout() const
+{
+    QByteArray out;
+    QDataStream stream(&out, QIODevice::WriteOnly);
+    stream << qint32(1) << collapsed_ << qint32(collapsed_ ? expandedHeight_ : height()) << qint32(tabBar_->currentIndex())
+           << planPage_->saveState();
+    return out;
+}
+
+void DeveloperPane::restoreLayout(const QByteArray& layout)
+{
+    QDataStream stream(layout);
+    qint32 format = 0, height = 0, tab = 0;
+    bool collapsed = false;
+    QByteArray plan;
+    stream >> format >> collapsed >> height >> tab >> plan;
+    if (stream.status() != QDataStream::Ok || format != 1)
+        return;
+    planPage_->restoreState(plan);
+    tabBar_->setCurrentIndex(tab);
+    setCollapsed(collapsed);
+    expandedHeight_ = height;
 }
 
 void DeveloperPane::showAnswer(const AskAnswer& answer)
@@ -96,11 +190,14 @@ void DeveloperPane::showAnswer(const AskAnswer& answer)
     warnings_->clear();
     const QStringList warnings = collectWarnings(answer);
     const QIcon icon = style()->standardIcon(QStyle::SP_MessageBoxWarning);
-    for (const QString& w : warnings)
-        new QListWidgetItem(icon, w, warnings_);
+    for (const QString& w : warnings) {
+        auto* item = new QListWidgetItem(icon, w, warnings_);
+        item->setToolTip(w);
+    }
     if (warnings.isEmpty())
         new QListWidgetItem(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("No plan warnings."), warnings_);
-    scores_->showScores(answer.pack.chunks);
+    scores_->showScores(answer.pack.chunks, answer.pack.retrieval);
+    legend_->setText(scoreLegend(answer.pack.retrieval));
     timing_->showTimings(answer);
 
     settings_->clear();
@@ -138,6 +235,7 @@ void DeveloperPane::clearAnswer()
     planTree_->clear();
     warnings_->clear();
     scores_->setRowCount(0);
+    legend_->setText(tr("Ask something to see every result's scores."));
     timing_->setRowCount(0);
     settings_->clear();
     planText_->setPlainText(tr("Ask something to see its plan."));
@@ -150,6 +248,11 @@ QStringList DeveloperPane::warnings() const
     for (int i = 0; i < warnings_->count(); ++i)
         out << warnings_->item(i)->text();
     return out;
+}
+
+QString DeveloperPane::scoresLegend() const
+{
+    return legend_->text();
 }
 
 QString DeveloperPane::rawPlanText() const

@@ -6,15 +6,30 @@
 
 namespace ac::ui {
 
+QString misestimateText(double estimatedRows, double actualRows)
+{
+    const double factor = misestimateFactor(estimatedRows, actualRows);
+    if (factor < 2)
+        return {};
+    const QString direction = std::max(estimatedRows, 1.0) < std::max(actualRows, 1.0) ? PlanTreeView::tr("under") : PlanTreeView::tr("over");
+    return PlanTreeView::tr("%1x %2").arg(factor < 10 ? QString::number(factor, 'f', 1) : QString::number(qRound64(factor)), direction);
+}
+
 PlanTreeView::PlanTreeView(QWidget* parent) : QTreeWidget(parent)
 {
     setObjectName(QStringLiteral("planTreeView"));
     setAccessibleName(tr("Query plan"));
-    setHeaderLabels({tr("Node"), tr("Index"), tr("Actual rows"), tr("Est. rows"), tr("Loops"), tr("Self ms"),
+    setHeaderLabels({tr("Node"), tr("Index"), tr("Actual rows"), tr("Est. rows"), tr("Misestimate"), tr("Loops"), tr("Self ms"),
                      tr("Total ms"), tr("% time"), tr("Buffers hit/read"), tr("Removed by filter"), tr("Detail")});
     setAlternatingRowColors(true);
     setUniformRowHeights(true);
-    header()->setStretchLastSection(true);
+    setTextElideMode(Qt::ElideNone);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    header()->setStretchLastSection(false);
+    header()->setSectionResizeMode(QHeaderView::Interactive);
+    headerItem()->setToolTip(Misestimate, tr("Planner estimate against actual rows per loop: 10x, 100x and 1000x are coloured"));
+    headerItem()->setToolTip(ExclusiveMs, tr("Time in this node alone, children subtracted, all loops"));
+    headerItem()->setToolTip(Share, tr("Share of the statement's execution time spent in this node alone"));
 }
 
 void PlanTreeView::showPlans(const std::vector<retrieval::QueryPlan>& plans)
@@ -30,7 +45,7 @@ void PlanTreeView::showPlans(const std::vector<retrieval::QueryPlan>& plans)
         addNode(top, plan.root, plan.executionMs > 0 ? plan.executionMs : inclusiveMs(plan.root));
     }
     expandAll();
-    for (int c = Node; c < Detail; ++c)
+    for (int c = Node; c <= Detail; ++c)
         resizeColumnToContents(c);
 }
 
@@ -44,6 +59,7 @@ void PlanTreeView::addNode(QTreeWidgetItem* parent, const retrieval::PlanNode& n
     item->setText(Index, node.indexName);
     item->setText(ActualRows, QString::number(node.actualRows, 'g', 8));
     item->setText(EstimatedRows, QString::number(node.planRows, 'g', 8));
+    item->setText(Misestimate, misestimateText(node.planRows, node.actualRows));
     item->setText(Loops, QString::number(node.loops, 'g', 8));
     const double self = exclusiveMs(node);
     const double share = statementMs > 0 ? self / statementMs : 0;
@@ -54,7 +70,7 @@ void PlanTreeView::addNode(QTreeWidgetItem* parent, const retrieval::PlanNode& n
     item->setText(RemovedByFilter, node.rowsRemovedByFilter ? QString::number(node.rowsRemovedByFilter) : QString());
     item->setText(Detail, node.detail);
     item->setToolTip(Detail, node.detail);
-    for (int c : {ActualRows, EstimatedRows, Loops, ExclusiveMs, TotalMs, Share, RemovedByFilter})
+    for (int c : {ActualRows, EstimatedRows, Misestimate, Loops, ExclusiveMs, TotalMs, Share, RemovedByFilter})
         item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
 
     if (const QColor hot = heatColour(timeShareLevel(share)); hot.isValid()) {
@@ -66,7 +82,7 @@ void PlanTreeView::addNode(QTreeWidgetItem* parent, const retrieval::PlanNode& n
         item->setForeground(Node, Qt::black);
     }
     if (const QColor off = heatColour(misestimateLevel(node.planRows, node.actualRows)); off.isValid()) {
-        for (int c : {ActualRows, EstimatedRows}) {
+        for (int c : {ActualRows, EstimatedRows, Misestimate}) {
             item->setBackground(c, off);
             item->setForeground(c, Qt::black);
         }

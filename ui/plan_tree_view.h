@@ -6,11 +6,16 @@
 
 namespace ac::ui {
 
-// The plans of the statements that just ran (one per retrieval leg) as trees, hot nodes coloured.
+// "12x under" / "340x over" (estimate against actual rows); empty below 2x.
+QString misestimateText(double estimatedRows, double actualRows);
+
+// The plans of the statements that just ran (one per retrieval leg) as trees, hot nodes coloured and
+// misestimates named by their factor (pgAdmin's 10x / 100x / 1000x levels). Detail is never elided:
+// the view scrolls sideways instead.
 class PlanTreeView : public QTreeWidget {
     Q_OBJECT
 public:
-    enum Column { Node, Index, ActualRows, EstimatedRows, Loops, ExclusiveMs, TotalMs, Share, Buffers, RemovedByFilter, Detail };
+    enum Column { Node, Index, ActualRows, EstimatedRows, Misestimate, Loops, ExclusiveMs, TotalMs, Share, Buffers, RemovedByFilter, Detail };
 
     explicit PlanTreeView(QWidget* parent = nullptr);
     void showPlans(const std::vector<retrieval::QueryPlan>& plans);

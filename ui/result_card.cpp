@@ -28,12 +28,12 @@ QString chunkLocation(const retrieval::RetrievedChunk& chunk)
 
 QString resultCardHtml(const retrieval::RetrievedChunk& chunk, const TextHighlighter& highlighter)
 {
-    const QString badgeColour = chunk.sourceType == QLatin1String("ticket") ? QStringLiteral("#8a4baf") : QStringLiteral("#1a5fb4");
-    return QStringLiteral("<div><span style=\"color:%1;font-weight:bold\">%2</span>&nbsp;&nbsp;<b>%3</b>"
-                          "&nbsp;<span style=\"color:#777\">#%4 · %5 %6</span></div>"
+    const QString badgeClass = chunk.sourceType == QLatin1String("ticket") ? QStringLiteral("badge-ticket") : QStringLiteral("badge-document");
+    return QStringLiteral("<div><span class=\"%1\" style=\"font-weight:bold\">%2</span>&nbsp;&nbsp;<b>%3</b>"
+                          "&nbsp;<span class=\"meta\">#%4 · %5 %6</span></div>"
                           "<div style=\"margin-top:4px\">%7</div>"
-                          "<div style=\"margin-top:4px;color:#666;font-size:small\">ACL: %8 &nbsp;|&nbsp; %9</div>")
-        .arg(badgeColour, escapeHtml(chunk.citation), escapeHtml(chunkLocation(chunk)))
+                          "<div class=\"meta\" style=\"margin-top:4px;font-size:small\">ACL: %8 &nbsp;|&nbsp; %9</div>")
+        .arg(badgeClass, escapeHtml(chunk.citation), escapeHtml(chunkLocation(chunk)))
         .arg(chunk.rank)
         .arg(escapeHtml(chunk.sourceType), escapeHtml(chunk.sourceId), highlighter.toHtml(chunk.text.trimmed()),
              escapeHtml(chunk.acl.join(QStringLiteral(", "))), escapeHtml(scoreSummary(chunk.scores)));

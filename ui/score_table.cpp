@@ -28,14 +28,56 @@ std::optional<int> rankOf(const retrieval::Scores& s, int column)
     return std::nullopt;
 }
 
+QString fusionOf(const retrieval::Diagnostics& d)
+{
+    const QString fusion = d.settings.value(QStringLiteral("fusion")).toString();
+    return fusion.isEmpty() ? QObject::tr("fusion") : fusion;
+}
+
+QString cellToolTip(int column, double value, std::optional<int> rank, const retrieval::Diagnostics& d)
+{
+    const QString legRank = rank ? QObject::tr(", #%1 in its leg").arg(*rank) : QString();
+    switch (column) {
+    case ScoreTable::Vector:
+        return QObject::tr("Cosine similarity %1 between the message and this chunk%2").arg(value, 0, 'f', 4).arg(legRank);
+    case ScoreTable::Lexical:
+        return QObject::tr("Okapi BM25 score %1 of the message's terms in this chunk%2").arg(value, 0, 'f', 4).arg(legRank);
+    case ScoreTable::Fused:
+        return QObject::tr("Fused score %1 (%2 of the two legs)").arg(value, 0, 'f', 4).arg(fusionOf(d));
+    case ScoreTable::Rerank:
+        return QObject::tr("Reranker (%1) score %2: decides the final order").arg(d.reranker, QString::number(value, 'f', 4));
+    default:
+        return {};
+    }
+}
+
 } // namespace
+
+QString scoreLegend(const retrieval::Diagnostics& d)
+{
+    const QString order = d.reranker.isEmpty()
+        ? QObject::tr("Rows are in the order the agent sees: by <b>fused</b> score (the reranker is off)")
+        : QObject::tr("Rows are in the order the agent sees: by <b>rerank</b> score (%1 reranker), so a higher fused "
+                      "score can sit lower").arg(d.reranker.toHtmlEscaped());
+    return QObject::tr("%1; at most one chunk per source unless asked for more. <b>Vector</b>: cosine similarity "
+                       "(1 = same direction). <b>Lexical</b>: Okapi BM25. <b>Fused</b>: %2 of both legs. "
+                       "(#n) = rank within that leg; — = not found by that leg. Bars compare with the column's best.")
+        .arg(order, fusionOf(d).toHtmlEscaped());
+}
 
 ScoreTable::ScoreTable(QWidget* parent) : QTableWidget(parent)
 {
     setObjectName(QStringLiteral("scoreTable"));
     setAccessibleName(tr("Scores per result"));
     setColumnCount(6);
-    setHorizontalHeaderLabels({tr("#"), tr("Citation"), tr("Vector similarity"), tr("Lexical"), tr("Fused (RRF)"), tr("Rerank")});
+    setHorizontalHeaderLabels({tr("#"), tr("Citation"), tr("Vector similarity"), tr("Lexical (BM25)"), tr("Fused"), tr("Rerank")});
+    const QStringList tips = {tr("Final rank, as the agent sees it"), tr("What a reply cites"),
+                              tr("Cosine similarity of the message's and the chunk's embeddings; (#n) = rank in the vector leg"),
+                              tr("Okapi BM25 score of the message's terms; (#n) = rank in the lexical leg"),
+                              tr("The two legs fused (the fusion method is in the legend above)"),
+                              tr("The reranker's score; the final order follows it when the reranker is on")};
+    for (int c = 0; c < tips.size(); ++c)
+        horizontalHeaderItem(c)->setToolTip(tips[c]);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     verticalHeader()->hide();
     horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -46,7 +88,7 @@ ScoreTable::ScoreTable(QWidget* parent) : QTableWidget(parent)
     setItemDelegateForColumn(Rerank, new BarDelegate(QColor(0xdc, 0x8a, 0xdd), this));
 }
 
-void ScoreTable::showScores(const std::vector<retrieval::RetrievedChunk>& chunks)
+void ScoreTable::showScores(const std::vector<retrieval::RetrievedChunk>& chunks, const retrieval::Diagnostics& diagnostics)
 {
     setRowCount(static_cast<int>(chunks.size()));
     for (int column : {Vector, Lexical, Fused, Rerank}) {
@@ -60,8 +102,10 @@ void ScoreTable::showScores(const std::vector<retrieval::RetrievedChunk>& chunks
                 const auto rank = rankOf(s, column);
                 item->setText(QStringLiteral("%1%2").arg(*value, 0, 'f', 4).arg(rank ? QStringLiteral("  (#%1)").arg(*rank) : QString()));
                 item->setData(BarDelegate::kFractionRole, top > 0 ? *value / top : 0.0);
+                item->setToolTip(cellToolTip(column, *value, rank, diagnostics));
             } else {
                 item->setText(QStringLiteral("—"));
+                item->setToolTip(tr("Not found by this leg"));
             }
             setItem(row, column, item);
         }

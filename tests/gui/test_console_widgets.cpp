@@ -7,6 +7,8 @@
 #include "message_editor.h"
 #include "plan_heat.h"
 #include "plan_tree_view.h"
+#include "rich_text_delegate.h"
+#include "score_table.h"
 #include "source_viewer.h"
 #include "text_highlighter.h"
 
@@ -18,6 +20,8 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <cmath>
 
 using namespace ac;
 
@@ -45,10 +49,15 @@ private slots:
     void misestimateLevel();
     void exclusiveTimeSubtractsChildren();
     void planTreeColoursHotNodes();
+    void cardTextIsReadableInEveryState_data();
+    void cardTextIsReadableInEveryState();
+    void scoresLegendSaysWhatOrdersTheRows();
+    void sourceViewRendersMarkdownAndMarksTheChunk();
     void highlighting_data();
     void highlighting();
     void locateChunk_data();
     void locateChunk();
+    void ticketMarkEndsWithTheTurn();
     void compareAnswers();
     void loginDialogNamesDemoAccountsOnlyOnTheDemoDatabase();
     void loginDialogWorksFromTheKeyboardAndKeepsItsHint();
@@ -140,6 +149,123 @@ void TestConsoleWidgets::planTreeColoursHotNodes()
     QCOMPARE(scanItem->background(ui::PlanTreeView::EstimatedRows).color(), ui::heatColour(3));
     QTreeWidgetItem* limitItem = view.topLevelItem(0)->child(0);
     QCOMPARE(limitItem->background(ui::PlanTreeView::Share).style(), Qt::NoBrush);
+    QCOMPARE(scanItem->text(ui::PlanTreeView::Misestimate), QStringLiteral("5000x under"));
+    QCOMPARE(limitItem->text(ui::PlanTreeView::Misestimate), QString());
+    QCOMPARE(ui::misestimateText(300, 10), QStringLiteral("30x over"));
+    QCOMPARE(ui::misestimateText(1, 2.5), QStringLiteral("2.5x under"));
+}
+
+namespace {
+
+// WCAG 2 contrast ratio of two colours.
+double contrast(const QColor& a, const QColor& b)
+{
+    auto luminance = [](const QColor& c) {
+        auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QColor cssColour(const QString& css, const QString& cls)
+{
+    const QRegularExpression re(QStringLiteral("\\.%1\\{color:(#[0-9a-f]{6})\\}").arg(cls));
+    return QColor(re.match(css).captured(1));
+}
+
+QPalette themed(bool dark)
+{
+    QPalette p;
+    p.setColor(QPalette::Base, dark ? QColor(0x2b, 0x2b, 0x2b) : Qt::white);
+    p.setColor(QPalette::Text, dark ? QColor(0xee, 0xee, 0xee) : Qt::black);
+    p.setColor(QPalette::Highlight, dark ? QColor(0x35, 0x84, 0xe4) : QColor(0x30, 0x8c, 0xc6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    return p;
+}
+
+} // namespace
+
+void TestConsoleWidgets::cardTextIsReadableInEveryState_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("light") << false;
+    QTest::newRow("dark") << true;
+}
+
+// The secondary text and badges of a card keep a WCAG AA contrast (4.5:1) against the background they
+// are painted on: the base colour, or the highlight of the selected row.
+void TestConsoleWidgets::cardTextIsReadableInEveryState()
+{
+    QFETCH(bool, dark);
+    const QPalette palette = themed(dark);
+    for (const bool selected : {false, true}) {
+        const QString css = ui::cardStyleSheet(palette, selected);
+        const QColor background = palette.color(selected ? QPalette::Highlight : QPalette::Base);
+        for (const QString& cls : {QStringLiteral("meta"), QStringLiteral("badge-document"), QStringLiteral("badge-ticket")}) {
+            const QColor colour = cssColour(css, cls);
+            QVERIFY2(colour.isValid(), qPrintable(css));
+            if (selected)
+                QCOMPARE(colour, palette.color(QPalette::HighlightedText));
+            const double ratio = contrast(colour, background);
+            QVERIFY2(ratio >= 3.0 && (selected || ratio >= 4.5),
+                     qPrintable(QStringLiteral("%1 %2: %3 on %4 = %5").arg(cls).arg(selected).arg(colour.name(), background.name()).arg(ratio)));
+        }
+    }
+}
+
+void TestConsoleWidgets::scoresLegendSaysWhatOrdersTheRows()
+{
+    retrieval::Diagnostics d;
+    d.settings.insert(QStringLiteral("fusion"), QStringLiteral("convex"));
+    d.reranker = QStringLiteral("lexical");
+    QVERIFY(ui::scoreLegend(d).contains(QStringLiteral("by <b>rerank</b> score")));
+    QVERIFY(ui::scoreLegend(d).contains(QStringLiteral("convex")));
+    d.reranker.clear();
+    QVERIFY(ui::scoreLegend(d).contains(QStringLiteral("by <b>fused</b> score")));
+
+    retrieval::RetrievedChunk chunk;
+    chunk.rank = 1;
+    chunk.citation = QStringLiteral("[Refund Policy §2]");
+    chunk.scores.fused = 0.8;
+    chunk.scores.vectorSimilarity = 0.61;
+    chunk.scores.vectorRank = 3;
+    ui::ScoreTable table;
+    table.showScores({chunk}, d);
+    QVERIFY(!table.horizontalHeaderItem(ui::ScoreTable::Lexical)->toolTip().isEmpty());
+    QVERIFY(table.item(0, ui::ScoreTable::Vector)->toolTip().contains(QStringLiteral("#3 in its leg")));
+    QCOMPARE(table.item(0, ui::ScoreTable::Lexical)->toolTip(), QStringLiteral("Not found by this leg"));
+}
+
+// Documents are Markdown: the reader sees it rendered, with the chunk marked where it sits and the
+// title above the scrolling text.
+void TestConsoleWidgets::sourceViewRendersMarkdownAndMarksTheChunk()
+{
+    ui::SourceDocument doc;
+    doc.sourceType = QStringLiteral("document");
+    doc.sourceId = QStringLiteral("d7");
+    doc.title = QStringLiteral("Refund Policy");
+    doc.acl = {QStringLiteral("role:staff")};
+    doc.body = QStringLiteral("# Refund Policy\n\nThis policy explains **when** refunds are granted.\n\n"
+                              "## Timing\n\nRefunds reach the card\nwithin *5 business days*:\n\n- card: 5 days\n- PayPal: 1 day\n\n"
+                              "## Other\n\nNothing else.\n");
+    ui::SourceViewer viewer;
+    viewer.showSource(doc, QStringLiteral("## Timing\n\nRefunds reach the card within *5 business days*:\n\n- card: 5 days"));
+    QVERIFY(viewer.headerText().contains(QStringLiteral("Refund Policy")));
+    QVERIFY2(!viewer.toPlainText().contains(QStringLiteral("**")) && !viewer.toPlainText().contains(QStringLiteral("## ")),
+             qPrintable(viewer.toPlainText()));
+    const QString marked = viewer.markedText().replace(QChar::ParagraphSeparator, QLatin1Char(' '));
+    QVERIFY2(marked.startsWith(QStringLiteral("Timing")) && marked.contains(QStringLiteral("5 business days")) &&
+                 marked.endsWith(QStringLiteral("5 days")) && !marked.contains(QStringLiteral("PayPal")),
+             qPrintable(marked));
+    QVERIFY(viewer.toHtml().contains(QStringLiteral("#fff1a8")));
+
+    ui::SourceDocument ticket = doc;
+    ticket.sourceType = QStringLiteral("ticket");
+    ticket.body = QStringLiteral("customer (2026-01-01 10:00):\nWhere is my **refund**?");
+    viewer.showSource(ticket, QStringLiteral("Customer: Where is my **refund**?"));
+    QVERIFY(viewer.toPlainText().contains(QStringLiteral("**refund**")));  // a conversation is shown as typed
+    QVERIFY(!viewer.markedText().isEmpty());
 }
 
 void TestConsoleWidgets::highlighting_data()
@@ -177,6 +303,15 @@ void TestConsoleWidgets::locateChunk_data()
     QTest::newRow("absent") << QStringLiteral("nothing here") << QStringLiteral("something else") << qsizetype(-1);
     QTest::newRow("ticket turns") << QStringLiteral("customer (2026-11-19 09:12):\nWhere is my refund?\n\nagent (2026-11-19 10:47):\nIt is on its way.")
                                   << QStringLiteral("Customer: Where is my refund? Agent: It is on its way.") << qsizetype(29);
+}
+
+// A turn label in the chunk ("Customer: ") is not in the conversation: the mark must not run past
+// the turn into the next speaker's header.
+void TestConsoleWidgets::ticketMarkEndsWithTheTurn()
+{
+    const QString body = QStringLiteral("customer (2026-11-05 15:40):\nPassword reset link expired again\n\nagent (2026-11-05 17:15):\nReset links are valid.");
+    const auto [start, length] = ui::locateChunk(body, QStringLiteral("Customer: Password reset link expired again"));
+    QCOMPARE(body.mid(start, length), QStringLiteral("Password reset link expired again"));
 }
 
 void TestConsoleWidgets::locateChunk()

@@ -21,7 +21,10 @@
 #include <QClipboard>
 #include <QPushButton>
 #include <QSettings>
+#include <QListWidget>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTest>
 
@@ -243,11 +246,34 @@ void TestConsoleWindow::aboutNamesTheVersions()
         QVERIFY2(about.contains(part), qPrintable(part));
 }
 
+// Pane visibility, splitter sizes and the collapsed developer pane come back as the agent left them,
+// at the small window size the console must work in.
 void TestConsoleWindow::windowStateIsKept()
 {
+    auto splitter = [](ui::ConsoleWindow& w) { return w.findChild<QSplitter*>(QStringLiteral("mainSplitter")); };
+    QSettings().remove(QStringLiteral("window"));
+    QList<int> chosen;
+    {
+        ui::ConsoleWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY2(window.developerPane()->height() < window.height() / 3, "the developer pane leaves the results room");
+        splitter(window)->setSizes({200, 520, 280});
+        chosen = splitter(window)->sizes();
+        window.developerPane()->setCollapsed(true);
+        window.close();
+    }
     {
         ui::ConsoleWindow window;
         window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.size(), QSize(1024, 700));
+        QCOMPARE(splitter(window)->sizes(), chosen);
+        QVERIFY(window.developerPane()->isCollapsed());
+        QTRY_VERIFY2(window.developerPane()->height() < 90, qPrintable(QStringLiteral("%1 max %2 min %3").arg(window.developerPane()->height()).arg(window.developerPane()->maximumHeight()).arg(window.developerPane()->minimumSizeHint().height())));
+        window.developerPane()->setCollapsed(false);
+        QTRY_VERIFY(window.developerPane()->height() > 120);
         window.developerPane()->hide();
         window.close();
     }
@@ -255,6 +281,7 @@ void TestConsoleWindow::windowStateIsKept()
         ui::ConsoleWindow window;
         window.show();
         QVERIFY(window.developerPane()->isHidden());
+        QVERIFY(!window.developerPane()->isCollapsed());
         window.developerPane()->show();
         window.close();
     }
@@ -277,7 +304,9 @@ void TestConsoleWindow::selectingAChunkShowsItsSource()
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().first().toString() == document->sourceId, kTimeoutMs);
     QCOMPARE(window->sourceViewer()->sourceId(), document->sourceId);
     QVERIFY(window->sourceViewer()->toHtml().contains(QStringLiteral("fff1a8")));  // the chunk is highlighted
-    QVERIFY(window->sourceViewer()->toPlainText().contains(document->title));
+    QVERIFY(window->sourceViewer()->headerText().contains(document->title.toHtmlEscaped()));
+    QVERIFY(!window->sourceViewer()->markedText().isEmpty());
+    QVERIFY2(!window->sourceViewer()->toPlainText().contains(QStringLiteral("## ")), "the Markdown is rendered");
 
     // A ticket chunk is marked in the conversation too.
     const auto ticket = std::find_if(chunks.begin(), chunks.end(), [](const auto& c) { return c.sourceType == QLatin1String("ticket"); });
@@ -443,6 +472,17 @@ void TestConsoleWindow::compareShowsWhatOnlyAliceSees()
     QVERIFY2(summary.contains(QStringLiteral("Alice sees")) && summary.contains(QStringLiteral("that Bob may not read: [Ticket t3]")),
              qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("Bob sees nothing that Alice may not read")), qPrintable(summary));
+
+    // Cards wrap to their column: none is wider than the column, at the console's smallest size.
+    window->resize(1024, 700);
+    for (const char* name : {"compareLeft", "compareRight"}) {
+        auto* list = window->findChild<QListWidget*>(QString::fromLatin1(name));
+        QVERIFY(list);
+        QTRY_VERIFY(list->count() > 0);
+        for (int i = 0; i < list->count(); ++i)
+            QVERIFY2(list->visualItemRect(list->item(i)).width() <= list->viewport()->width(), name);
+        QVERIFY(!list->horizontalScrollBar()->isVisible());
+    }
 }
 
 void TestConsoleWindow::wrongPasswordIsRefused()
