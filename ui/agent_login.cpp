@@ -69,7 +69,8 @@ AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAcc
     login.method = security::AgentLogin::Method::Password;
     login.agent = account.dbRole;
     login.password = password;
-    security::AgentSession session = security::openAgentSession(database.ownerConninfo, login);
+    const QString& server = database.agentConninfo.isEmpty() ? database.ownerConninfo : database.agentConninfo;
+    security::AgentSession session = security::openAgentSession(server, login);
     return AgentConnection{std::move(session.connection), std::move(session.identity)};
 }
 

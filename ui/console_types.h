@@ -18,6 +18,7 @@ namespace ac::ui {
 // Where the console's data lives. Agents log in to the same server and database with their own role.
 struct DatabaseInfo {
     QString ownerConninfo;
+    QString agentConninfo;  // where agents log in when not beside the owner (the pooler); "" = ownerConninfo
     QString description;  // "embedded /var/lib/..." or "server db@host (...)"
     bool embedded = true;  // the embedded demo database: the login dialog may name demo accounts
     // Starts the embedded server this app owns again when it has died (blocking; any thread);

@@ -27,6 +27,7 @@ int main(int argc, char* argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("db"), QStringLiteral("libpq conninfo or URI of your own server."), QStringLiteral("conninfo")});
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("pooler"), QStringLiteral("Embedded default: connect agents through PgBouncer (transaction mode).")});
     parser.addOption({QStringLiteral("demo-login"), QStringLiteral("Log in as this demo agent (id or name) with its demo password."), QStringLiteral("agent")});
     parser.addOption({QStringLiteral("demo-compare"), QStringLiteral("Also log in this demo agent and compare."), QStringLiteral("agent")});
     parser.addOption({QStringLiteral("demo-message"), QStringLiteral("Ask this customer message after logging in."), QStringLiteral("text")});
@@ -37,6 +38,7 @@ int main(int argc, char* argv[])
     bootstrap::BootstrapOptions options;
     options.dbOption = parser.value(QStringLiteral("db"));
     options.dataDir = parser.value(QStringLiteral("data-dir"));
+    options.pooler = parser.isSet(QStringLiteral("pooler"));
 
     auto windowOwner = std::make_unique<ui::ConsoleWindow>();
     ui::ConsoleWindow& window = *windowOwner;
@@ -61,13 +63,17 @@ int main(int argc, char* argv[])
                 options, [&window](const QString& step) {
                     QMetaObject::invokeMethod(&window, "showProgress", Qt::QueuedConnection, Q_ARG(QString, step));
                 }));
-            ui::DatabaseInfo info{prepared->conninfo, prepared->description, prepared->cluster != nullptr, {}};
+            ui::DatabaseInfo info{prepared->conninfo, {}, prepared->description, prepared->cluster != nullptr, {}};
+            if (prepared->pooler)
+                info.agentConninfo = prepared->pooler->conninfoFor(prepared->cluster->options().owner);
             if (db::EmbeddedCluster* cluster = prepared->cluster.get()) {
                 // Both agent workers may notice at once: one start at a time, and only when it is down.
-                info.restartServer = [cluster, lock = std::make_shared<std::mutex>()] {
+                info.restartServer = [cluster, pooler = prepared->pooler.get(), lock = std::make_shared<std::mutex>()] {
                     const std::lock_guard<std::mutex> guard(*lock);
                     if (!cluster->isRunning())
                         cluster->start();
+                    if (pooler && !pooler->isRunning())
+                        pooler->start();
                 };
             }
             *database = std::move(prepared);

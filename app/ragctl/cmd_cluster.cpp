@@ -8,6 +8,7 @@ int runCluster(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("pooler"), QStringLiteral("start: also start PgBouncer (transaction mode) for the agents' connections.")});
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("start | stop | status"));
     parseOrThrow(parser, args, QStringLiteral("Manage the embedded PostgreSQL cluster."));
     const QStringList positional = parser.positionalArguments();
@@ -19,15 +20,21 @@ int runCluster(const QStringList& args)
     if (action == QLatin1String("start")) {
         bootstrap::BootstrapOptions bootstrapOptions;
         bootstrapOptions.dataDir = options.baseDir;
+        bootstrapOptions.pooler = parser.isSet(QStringLiteral("pooler"));
         bootstrap::PreparedDatabase prepared = bootstrap::prepareDatabase(bootstrapOptions, [](const QString& step) {
             err() << "ragctl: " << step << Qt::endl;
         });
         prepared.cluster->detach();  // leave it running for other processes
         out() << "running: " << prepared.conninfo << Qt::endl;
+        if (prepared.pooler) {
+            prepared.pooler->detach();
+            out() << "agents via PgBouncer: " << prepared.pooler->conninfoFor(QStringLiteral("AGENT_ROLE")) << Qt::endl;
+        }
         return 0;
     }
     db::EmbeddedCluster cluster(options);
     if (action == QLatin1String("stop")) {
+        db::EmbeddedPooler(cluster).stop();  // a pooler that is not running is no error
         cluster.stop();
         out() << "stopped " << cluster.options().baseDir << Qt::endl;
         return 0;
@@ -36,6 +43,9 @@ int runCluster(const QStringList& args)
         const bool running = cluster.isRunning();
         out() << (running ? "running: " : cluster.isInitialized() ? "stopped: " : "not created: ")
               << cluster.options().baseDir << Qt::endl;
+        const db::EmbeddedPooler pooler(cluster);
+        if (pooler.isRunning())
+            out() << "pooler running: " << pooler.conninfoFor(QStringLiteral("AGENT_ROLE")) << Qt::endl;
         return running ? 0 : 3;
     }
     throw UsageError(QStringLiteral("unknown action \"%1\"").arg(action));

@@ -10,6 +10,8 @@ namespace ac::bootstrap {
 
 QString PreparedDatabase::conninfoForUser(const QString& user) const
 {
+    if (pooler)
+        return pooler->conninfoFor(user);
     if (cluster)
         return cluster->conninfoFor(user);
     QString base = conninfo;
@@ -57,6 +59,12 @@ PreparedDatabase prepareDatabase(const BootstrapOptions& options, const Progress
             report(QStringLiteral("Loading the demo merchants"));
             loader.loadAll();
         }
+    }
+    if (options.pooler) {
+        report(QStringLiteral("Starting the connection pooler (PgBouncer)"));
+        prepared.pooler = std::make_unique<db::EmbeddedPooler>(*prepared.cluster);
+        prepared.pooler->start();
+        prepared.description += QStringLiteral(" via PgBouncer");
     }
     return prepared;
 }

@@ -2,6 +2,7 @@
 
 #include "db/database_target.h"
 #include "db/embedded_cluster.h"
+#include "db/embedded_pooler.h"
 
 #include <QString>
 
@@ -15,6 +16,7 @@ struct BootstrapOptions {
     QString dataDir;        // --data-dir: embedded cluster location (empty: default)
     bool seedFixtures = true;   // embedded only: load the demo merchants on first start
     bool durable = true;        // false for throwaway clusters (tests, benchmarks)
+    bool pooler = false;        // embedded only: agents connect through PgBouncer (transaction mode)
 };
 
 // A database ready for the app: the embedded cluster started, migrated and seeded on first use,
@@ -22,10 +24,12 @@ struct BootstrapOptions {
 struct PreparedDatabase {
     db::DatabaseTarget target;
     std::unique_ptr<db::EmbeddedCluster> cluster;  // null for an external server
+    std::unique_ptr<db::EmbeddedPooler> pooler;    // embedded with BootstrapOptions::pooler only
     QString conninfo;                              // owner/admin connection
     QString description;                           // "embedded: /var/lib/..." or "server: ..."
 
-    // conninfo for logging in as another role (agents): the same server and database.
+    // conninfo for logging in as another role (agents): the same server and database, through the
+    // pooler when there is one.
     QString conninfoForUser(const QString& user) const;
 };
 

@@ -190,7 +190,8 @@ void EmbeddedCluster::prepareDirectories()
     // Only a directory of our layout (or an empty one) is ours to take over: as root the whole
     // directory is given to the service user, and a --data-dir of /root or /etc must not be.
     if (base.exists()) {
-        static const QStringList ours{QStringLiteral("data"), QStringLiteral("run"), QStringLiteral("server.log")};
+        static const QStringList ours{QStringLiteral("data"), QStringLiteral("run"), QStringLiteral("server.log"),
+                                       QStringLiteral("pooler")};
         const QStringList entries = QDir(options_.baseDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System
                                                                     | QDir::NoDotAndDotDot);
         for (const QString& entry : entries)
@@ -225,10 +226,14 @@ void EmbeddedCluster::prepareDirectories()
 
 QString EmbeddedCluster::runTool(const QString& tool, const QStringList& args, int timeoutMs) const
 {
+    return runAsServer(binDir_ + QLatin1Char('/') + tool, args, timeoutMs);
+}
+
+QString EmbeddedCluster::runAsServer(const QString& program, const QStringList& args, int timeoutMs) const
+{
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setWorkingDirectory(options_.baseDir);
-    const QString program = binDir_ + QLatin1Char('/') + tool;
     if (asRoot_)
         process.start(QStringLiteral("runuser"),
                       QStringList{QStringLiteral("-u"), options_.serviceUser, QStringLiteral("--"), program} + args);
@@ -238,12 +243,18 @@ QString EmbeddedCluster::runTool(const QString& tool, const QStringList& args, i
         throw ClusterError(QStringLiteral("cannot run %1: %2").arg(program, process.errorString()));
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
-        throw ClusterError(QStringLiteral("%1 did not finish within %2 s").arg(tool).arg(timeoutMs / 1000));
+        throw ClusterError(QStringLiteral("%1 did not finish within %2 s").arg(QFileInfo(program).fileName()).arg(timeoutMs / 1000));
     }
     const QString output = QString::fromLocal8Bit(process.readAll()).trimmed();
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        throw ClusterError(QStringLiteral("%1 failed: %2").arg(tool, output));
+        throw ClusterError(QStringLiteral("%1 failed: %2").arg(QFileInfo(program).fileName(), output));
     return output;
+}
+
+void EmbeddedCluster::giveToServer(const QString& path) const
+{
+    if (asRoot_)
+        chownTree(path, lookupAccount(options_.serviceUser));
 }
 
 void EmbeddedCluster::initialize()

@@ -53,6 +53,11 @@ public:
     QString logFile() const;
     QString binDir() const { return binDir_; }
 
+    // For processes that sit beside the server (the pooler): run `program` as the account the
+    // server runs as, and give it files it must read. Both are plain calls when we are not root.
+    QString runAsServer(const QString& program, const QStringList& args, int timeoutMs = 120000) const;
+    void giveToServer(const QString& path) const;
+
 private:
     void prepareDirectories();
     void initialize();
