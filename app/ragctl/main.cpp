@@ -4,6 +4,9 @@
 #include "db/embedded_cluster.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <memory>
 
 using namespace ac;
 
@@ -22,7 +25,13 @@ int usage()
 
 int main(int argc, char* argv[])
 {
-    QCoreApplication app(argc, argv);
+    // Only the load test draws (its plot needs fonts): it gets a GUI application on the offscreen
+    // platform; every other command stays a plain core application.
+    const bool draws = argc > 1 && qstrcmp(argv[1], "loadtest") == 0;
+    if (draws && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app =
+        draws ? std::make_unique<QGuiApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("agent-console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AGENT_CONSOLE_VERSION));
 
