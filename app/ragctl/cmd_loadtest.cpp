@@ -4,6 +4,7 @@
 #include "latency_plot.h"
 #include "load_agents.h"
 #include "load_test.h"
+#include "retrieval/graph_rebuild.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -49,6 +50,8 @@ int runLoadtest(const QStringList& args)
     parser.addOption({QStringLiteral("k"), QStringLiteral("Results per context pack."), QStringLiteral("k"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("slo-p95-ms"), QStringLiteral("Service level for the context pack's p95."), QStringLiteral("ms"), QStringLiteral("700")});
     parser.addOption({QStringLiteral("slo-p99-ms"), QStringLiteral("Service level for the context pack's p99."), QStringLiteral("ms"), QStringLiteral("1500")});
+    parser.addOption({QStringLiteral("reindex"), QStringLiteral("Rebuild this merchant's graphs online a third of the way into the run, "
+                                                                "and report the latency during the rebuild."), QStringLiteral("merchant")});
     parser.addOption({QStringLiteral("report"), QStringLiteral("Write the report as JSON to this file."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("plot"), QStringLiteral("Write the latency-over-time plot (PNG) to this file."), QStringLiteral("file")});
     parseOrThrow(parser, args, QStringLiteral("Concurrent simulated agents building context packs, with an SLO report. Loopback "
@@ -83,6 +86,17 @@ int runLoadtest(const QStringList& args)
         route = QStringLiteral("--agent-db");
     } else {
         options.agentConninfo = database.cluster ? database.cluster->conninfo() : database.conninfo;
+    }
+
+    if (parser.isSet(QStringLiteral("reindex"))) {
+        const QString merchant = parser.value(QStringLiteral("reindex"));
+        options.background = loadtest::BackgroundTask{
+            QStringLiteral("online reindex of %1").arg(merchant), options.durationSeconds / 3.0, [conninfo = database.conninfo, merchant] {
+                QStringList done;
+                for (const retrieval::RebuiltGraph& g : retrieval::rebuildGraphsOnline(conninfo, merchant))
+                    done << QStringLiteral("%1 in %2 s").arg(g.graph).arg(g.seconds, 0, 'f', 1);
+                return done.isEmpty() ? QStringLiteral("no graph to rebuild") : QStringLiteral("rebuilt ") + done.join(QStringLiteral(", "));
+            }};
     }
 
     db::PgConnection owner = db::PgConnection::open(database.conninfo);

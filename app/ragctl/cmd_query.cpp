@@ -1,6 +1,7 @@
 #include "cli_support.h"
 #include "command_registry.h"
 #include "retrieval/plan_tree.h"
+#include "retrieval/recall_probe.h"
 #include "retrieval/result_json.h"
 #include "retrieval/retriever.h"
 #include "retrieval_cli.h"
@@ -51,6 +52,8 @@ int runQuery(const QStringList& args)
     addRetrievalOptions(parser, 3);
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the result (scores, diagnostics, plans) as JSON.")});
     parser.addOption({QStringLiteral("explain"), QStringLiteral("Also run EXPLAIN (ANALYZE, BUFFERS) of the statements that ran.")});
+    parser.addOption({QStringLiteral("probe-recall"), QStringLiteral("Also measure the graph's recall@10 for this query against an exact "
+                                                                     "scan and record it for ragctl health.")});
     parseOrThrow(parser, args, QStringLiteral("Permission-aware retrieval for one agent, e.g.\n"
                                               "  ragctl query --merchant m01 --agent u1 \"where is my refund\""));
     const QString query = textArgument(parser, QStringLiteral("query"));
@@ -70,6 +73,13 @@ int runQuery(const QStringList& args)
         return 0;
     }
     printResult(result);
+    if (parser.isSet(QStringLiteral("probe-recall"))) {
+        if (const auto probe = retrieval::probeRecall(conn, {agent, query, options}, result))
+            out() << "-- recall probe: recall@" << probe->k << ' ' << QString::number(probe->recall, 'f', 3) << " (" << probe->vectorPath
+                  << " against exact, recorded)\n";
+        else
+            out() << "-- recall probe: nothing to compare (the vector leg was exact or did not run)\n";
+    }
     for (const retrieval::QueryPlan& plan : result.plans)
         out() << "\n== " << plan.leg << " leg plan\n" << retrieval::renderPlanText(plan) << '\n';
     out().flush();

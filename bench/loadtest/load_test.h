@@ -9,9 +9,18 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace ac::loadtest {
+
+// Work run once beside the load (an online graph rebuild, an ingest): its window is reported with
+// the latency of the packs that started inside it.
+struct BackgroundTask {
+    QString name;
+    double startAfterSeconds = 0;
+    std::function<QString()> run;  // returns a one-line summary; an exception is reported, not fatal
+};
 
 struct LoadTestOptions {
     int clients = 10;             // concurrent simulated agents, one connection each
@@ -19,6 +28,7 @@ struct LoadTestOptions {
     QString agentConninfo;        // where agents log in (a pooler, or the server); its user is replaced
     retrieval::RetrievalOptions retrieval;
     quint64 seed = 20261203;
+    std::optional<BackgroundTask> background;
 };
 
 // Stated service levels the report is judged against (seed 003: p95 < 700 ms end to end for a
@@ -39,6 +49,15 @@ struct LoadSample {
     bool failed = false;
 };
 
+struct BackgroundWindow {
+    QString name;
+    double startedAt = 0, endedAt = 0;  // seconds since the start of the run
+    QString summary;
+    QString error;
+    Percentiles total;   // packs started inside the window
+    qint64 errors = 0;   // failed packs started inside the window
+};
+
 struct LoadTestReport {
     int clients = 0;
     double seconds = 0;
@@ -49,6 +68,7 @@ struct LoadTestReport {
     double qps = 0;
     std::map<QString, Percentiles> stages;  // "total", "embed", "vector", "lexical", ...
     std::vector<LoadSample> samples;
+    std::optional<BackgroundWindow> background;
     QStringList firstErrors;
     ServiceLevels slo;
     bool meetsSlo() const;

@@ -100,6 +100,12 @@ struct StageTiming {
     double ms = 0.0;
 };
 
+// One row of the vector leg as it came back, before fusion: what the recall probe compares.
+struct VectorLegHit {
+    qint64 chunkId = 0;
+    double similarity = 0.0;
+};
+
 struct Diagnostics {
     std::vector<StageTiming> timings;
     double totalMs = 0.0;
@@ -107,6 +113,7 @@ struct Diagnostics {
     int efSearch = 0;
     QString iterativeScan;        // "off" | "strict_order" | "relaxed_order"
     int vectorCandidates = 0;
+    std::vector<VectorLegHit> vectorLegHits;  // nearest first
     int lexicalCandidates = 0;
     qint64 rowsRemovedByFilter = 0;
     bool underReturned = false;   // fewer than k although more authorised rows exist

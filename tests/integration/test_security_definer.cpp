@@ -81,7 +81,8 @@ private slots:
     }
 
     // What the definer role may touch, all of it: reads of agents, chunks, corpus versions and the
-    // BM25 statistics, appends to the audit tables. No partition, no other table, no write anywhere else.
+    // BM25 statistics, appends to the audit tables and the recall probes, reads of the probes for an
+    // agent's own health summary. No partition, no other table, no write anywhere else.
     void definerRoleHoldsOnlyWhatTheFunctionsUse()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
@@ -89,7 +90,7 @@ private slots:
             "SELECT string_agg(table_name || ':' || privilege_type, ',' ORDER BY table_name, privilege_type) "
             "FROM information_schema.role_table_grants WHERE grantee = 'agent_console_definer'");
         QCOMPARE(r.text(0, 0), QStringLiteral("agents:SELECT,chunk_lexemes:SELECT,chunk_lexical_totals:SELECT,chunks:SELECT,"
-                                              "corpus_versions:SELECT,draft_audit:INSERT,retrieval_audit:INSERT"));
+                                              "corpus_versions:SELECT,draft_audit:INSERT,recall_probes:INSERT,recall_probes:SELECT,retrieval_audit:INSERT"));
     }
 
     void agentsCannotCreateTemporaryObjects()

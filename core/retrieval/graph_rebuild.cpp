@@ -1,0 +1,77 @@
+#include "retrieval/graph_rebuild.h"
+
+#include "db/pg_connection.h"
+#include "ingest/index_progress.h"
+#include "retrieval/retriever.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+#include <future>
+
+namespace ac::retrieval {
+
+namespace {
+
+constexpr const char* kPlan =
+    "SELECT graph, replacement, options, cleanup, build, drop_old, rename FROM app.graph_rebuild_plan($1, $2, $3)";
+constexpr const char* kGraphsEnabled = "SELECT enabled FROM app.chunk_graph_state";
+constexpr const char* kGraphBytes =
+    "SELECT pg_relation_size(format('%I.%I', app.chunks_schema(), $1::text)::regclass)";
+constexpr int kPollMs = 250;
+
+db::PgParams optionalInt(db::PgParams params, const std::optional<int>& value)
+{
+    return value ? params.add(*value) : params.add(std::optional<QString>());
+}
+
+} // namespace
+
+std::vector<RebuiltGraph> rebuildGraphsOnline(const QString& conninfo, const QString& merchantId,
+                                              const GraphRebuildOptions& options, const GraphRebuildProgress& progress)
+{
+    db::PgConnection conn = db::PgConnection::open(conninfo);
+    if (!conn.exec(kGraphsEnabled).boolean(0, 0))
+        throw RetrievalError(QStringLiteral("graphs are switched off (a bulk load is running or was interrupted); "
+                                            "finish the load before rebuilding"));
+    const db::PgResult plan =
+        conn.exec(kPlan, optionalInt(optionalInt(db::PgParams().add(merchantId), options.m), options.efConstruction));
+    db::PgConnection watcher = db::PgConnection::open(conninfo);
+    const int builderPid = conn.backendPid();
+    const auto report = [&](const QString& graph, const QString& phase, double fraction) {
+        if (progress)
+            progress(graph, phase, fraction);
+    };
+
+    std::vector<RebuiltGraph> rebuilt;
+    for (int r = 0; r < plan.rows(); ++r) {
+        RebuiltGraph g;
+        g.graph = plan.text(r, "graph");
+        g.options = plan.text(r, "options");
+        QElapsedTimer timer;
+        timer.start();
+        conn.exec(plan.text(r, "cleanup"));
+        std::future<void> build = std::async(std::launch::async, [&conn, statement = plan.text(r, "build")] {
+            conn.exec(statement);
+        });
+        while (build.wait_for(std::chrono::milliseconds(kPollMs)) != std::future_status::ready) {
+            if (const auto p = ingest::readIndexBuildProgress(watcher, builderPid))
+                report(g.graph, p->phase, p->fraction());
+        }
+        try {
+            build.get();
+        } catch (...) {
+            conn.exec(plan.text(r, "cleanup"));  // an invalid replacement: queries never used it
+            throw;
+        }
+        report(g.graph, QStringLiteral("swapping"), 1.0);
+        conn.exec(plan.text(r, "drop_old"));
+        conn.exec(plan.text(r, "rename"));
+        g.seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+        g.bytes = conn.exec(kGraphBytes, db::PgParams().add(g.graph)).integer(0, 0);
+        rebuilt.push_back(g);
+    }
+    return rebuilt;
+}
+
+} // namespace ac::retrieval
