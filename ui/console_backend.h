@@ -25,6 +25,10 @@ public:
     // The default is the offline template composer, unaudited (test doubles).
     virtual agent::ReplyDraft draft(db::PgConnection& conn, const agent::ContextPack& pack,
                                     const std::function<void(const QString&)>& onDelta, const std::atomic<bool>* stop);
+    // The recall-drift monitor's probe of an answer just given (retrieval::probeRecall); the
+    // default does nothing (test doubles).
+    virtual void probeRecall(db::PgConnection& /*conn*/, const retrieval::RetrievalRequest& /*request*/,
+                             const retrieval::Diagnostics& /*answered*/) {}
     // A second session of the same agent that later asks may use beside the first; null: none.
     virtual void useSideSession(db::PgConnection* /*side*/) {}
 };

@@ -2,6 +2,7 @@
 
 #include "agent/context_pack.h"
 #include "agent/reply_draft.h"
+#include "retrieval/recall_probe.h"
 #include "retrieval/retrieval_types.h"
 
 #include <QMetaType>
@@ -53,6 +54,7 @@ struct AskAnswer {
     std::vector<retrieval::QueryPlan> plans;
     std::optional<QJsonObject> planJson;
     double roundTripMs = 0.0;  // as measured by the worker
+    std::optional<retrieval::RecallHealth> recallHealth;  // the merchant's graph recall, last 24 h
 };
 
 // A whole source, for the viewer.

@@ -5,7 +5,21 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
+
 namespace ac::ui {
+
+namespace {
+
+// AGENT_CONSOLE_RECALL_PROBE_RATE: 0 (off) to 1 (every graph answer); default one in ten.
+double recallProbeRateFromEnvironment()
+{
+    bool ok = false;
+    const double rate = qEnvironmentVariable("AGENT_CONSOLE_RECALL_PROBE_RATE").toDouble(&ok);
+    return ok ? std::clamp(rate, 0.0, 1.0) : 0.1;
+}
+
+} // namespace
 
 void CancelSlot::set(db::CancelHandle handle)
 {
@@ -27,7 +41,7 @@ bool CancelSlot::cancel() const
 ConsoleWorker::ConsoleWorker(DatabaseInfo database, BackendFactory factory, std::shared_ptr<CancelSlot> cancel,
                              std::shared_ptr<std::atomic<quint64>> latestAsk)
     : database_(std::move(database)), factory_(std::move(factory)), cancel_(std::move(cancel)),
-      latestAsk_(std::move(latestAsk))
+      latestAsk_(std::move(latestAsk)), recallProbeRate_(recallProbeRateFromEnvironment())
 {
 }
 
@@ -193,6 +207,13 @@ void ConsoleWorker::ask(quint64 token, const QString& message, const retrieval::
         answer->message = message;
         answer->roundTripMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
         emit answered(token, answer);
+        if (recallProbeRate_ > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < recallProbeRate_) {
+            try {  // after the answer is shown; a probe that fails or is stopped costs the agent nothing
+                backend_->probeRecall(conn, {session_->identity, message, options}, answer->pack.retrieval);
+            } catch (const std::exception& error) {
+                qWarning("recall probe skipped: %s", error.what());
+            }
+        }
     });
 }
 

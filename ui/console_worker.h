@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 
 namespace ac::ui {
 
@@ -76,6 +77,8 @@ private:
 
     DatabaseInfo database_;
     BackendFactory factory_;
+    double recallProbeRate_;  // share of graph answers the recall-drift monitor checks
+    std::mt19937_64 rng_{std::random_device{}()};
     std::unique_ptr<ConsoleBackend> backend_;
     static constexpr int kMaxRestartAttempts = 3;
     int restartAttempts_ = 0;

@@ -33,7 +33,15 @@ public:
         answer.pack = builder.build(agent, message, options);
         answer.plans = std::move(answer.pack.plans);
         answer.planJson = std::move(answer.pack.planJson);
+        if (!answer.pack.retrieval.vectorPath.isEmpty())
+            answer.recallHealth = retrieval::recallHealth(conn);
         return answer;
+    }
+
+    void probeRecall(db::PgConnection& conn, const retrieval::RetrievalRequest& request,
+                     const retrieval::Diagnostics& answered) override
+    {
+        retrieval::probeRecall(conn, request, answered);
     }
 
     agent::ReplyDraft draft(db::PgConnection& conn, const agent::ContextPack& pack,

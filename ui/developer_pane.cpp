@@ -194,7 +194,15 @@ void DeveloperPane::showAnswer(const AskAnswer& answer)
         auto* item = new QListWidgetItem(icon, w, warnings_);
         item->setToolTip(w);
     }
-    if (warnings.isEmpty())
+    const std::optional<retrieval::RecallHealth>& recall = answer.recallHealth;
+    if (recall && recall->drifting()) {
+        const QString w = tr("Graph recall drift: mean recall@10 %1 over %2 probes in 24 h (below %3). Rebuild the "
+                             "graphs (ragctl reindex) or raise ef_search.")
+                              .arg(recall->meanRecall, 0, 'f', 3).arg(recall->probes).arg(retrieval::kRecallDriftThreshold, 0, 'f', 2);
+        auto* item = new QListWidgetItem(icon, w, warnings_);
+        item->setToolTip(w);
+    }
+    if (warnings_->count() == 0)
         new QListWidgetItem(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("No plan warnings."), warnings_);
     scores_->showScores(answer.pack.chunks, answer.pack.retrieval);
     legend_->setText(scoreLegend(answer.pack.retrieval));
@@ -216,6 +224,9 @@ void DeveloperPane::showAnswer(const AskAnswer& answer)
         {QStringLiteral("reranker"), d.reranker.isEmpty() ? tr("off") : d.reranker},
         {QStringLiteral("lexical query"), d.lexicalQuery},
         {QStringLiteral("widened"), d.widened ? tr("yes") : tr("no")},
+        {QStringLiteral("graph recall@10, 24 h"),
+         !recall ? tr("n/a") : recall->probes == 0 ? tr("no probes yet")
+                 : tr("%1 over %2 probes (min %3)").arg(recall->meanRecall, 0, 'f', 3).arg(recall->probes).arg(recall->minRecall, 0, 'f', 3)},
     };
     for (const auto& [name, value] : known)
         new QTreeWidgetItem(settings_, {name, value});

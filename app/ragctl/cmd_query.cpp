@@ -74,7 +74,7 @@ int runQuery(const QStringList& args)
     }
     printResult(result);
     if (parser.isSet(QStringLiteral("probe-recall"))) {
-        if (const auto probe = retrieval::probeRecall(conn, {agent, query, options}, result))
+        if (const auto probe = retrieval::probeRecall(conn, {agent, query, options}, result.diagnostics))
             out() << "-- recall probe: recall@" << probe->k << ' ' << QString::number(probe->recall, 'f', 3) << " (" << probe->vectorPath
                   << " against exact, recorded)\n";
         else

@@ -35,9 +35,8 @@ double tieAwareRecall(const std::vector<VectorLegHit>& graph, const std::vector<
     return static_cast<double>(found) / static_cast<double>(k);
 }
 
-std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRequest& request, const RetrievalResult& result)
+std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRequest& request, const Diagnostics& d)
 {
-    const Diagnostics& d = result.diagnostics;
     if (!d.vectorPath.startsWith(QLatin1String("hnsw")) || d.widened || d.vectorLegHits.empty())
         return std::nullopt;
     const std::optional<LiveCorpus> corpus = loadLiveCorpus(conn, request.agent.merchantId);

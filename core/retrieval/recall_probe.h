@@ -22,11 +22,11 @@ struct RecallProbe {
 // Below this mean recall over the window, health reports drift (and the console warns).
 inline constexpr double kRecallDriftThreshold = 0.90;
 
-// Probes `result` (the answer to `request`, just given on this connection as the same agent) and
-// records it in recall_probes; nullopt when there is nothing to compare (the answer was exact
+// Probes the answer to `request` whose diagnostics are `answered` (just given on this connection,
+// as the same agent) and records it in recall_probes; nullopt when there is nothing to compare (the answer was exact
 // already, the vector leg did not run, or the live version changed since). At most 10 rows are
 // compared. Costs one exact scan of the agent's rows: callers sample.
-std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRequest& request, const RetrievalResult& result);
+std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRequest& request, const Diagnostics& answered);
 
 // Recall of graph rows against exact rows, both nearest first, at k = min(10, exact rows).
 double tieAwareRecall(const std::vector<VectorLegHit>& graph, const std::vector<VectorLegHit>& exact);

@@ -91,6 +91,7 @@ private slots:
     void developerPaneShowsThePlan();
     void planNamesTheVectorPathsIndex_data();
     void planNamesTheVectorPathsIndex();
+    void developerPaneShowsGraphRecallAndDrift();
     void aboutNamesTheVersions();
     void windowStateIsKept();
     void selectingAChunkShowsItsSource();
@@ -228,6 +229,32 @@ void TestConsoleWindow::planNamesTheVectorPathsIndex()
     QCOMPARE(indexes.contains(QStringLiteral("chunks_m_m01_embedding_idx_d384")), hnsw);
     QVERIFY(window->developerPane()->settings().contains(
         QStringLiteral("vector path = %1").arg(hnsw ? QStringLiteral("hnsw") : QStringLiteral("exact"))));
+    window->setVectorPath(retrieval::RetrievalOptions::VectorPath::Auto);
+}
+
+void TestConsoleWindow::developerPaneShowsGraphRecallAndDrift()
+{
+    qputenv("AGENT_CONSOLE_RECALL_PROBE_RATE", "1");  // every graph answer is probed
+    auto window = loggedInWindow(QStringLiteral("u1"));
+    qunsetenv("AGENT_CONSOLE_RECALL_PROBE_RATE");
+    QVERIFY(window);
+    db::PgConnection owner = test::TestDatabase::instance().connect();
+    const auto probes = [&] { return owner.exec("SELECT count(*) FROM recall_probes WHERE agent_id = 'u1'").integer(0, 0); };
+    const qint64 before = probes();
+    window->setVectorPath(retrieval::RetrievalOptions::VectorPath::Hnsw);
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    QTRY_COMPARE_WITH_TIMEOUT(probes(), before + 1, kTimeoutMs);  // probed after the answer was shown
+    QVERIFY(askAndWait(*window, test::kPasswordMessage));
+    ui::DeveloperPane* dev = window->developerPane();
+    QVERIFY2(!dev->settings().filter(QRegularExpression(QStringLiteral("^graph recall@10, 24 h = \\d\\.\\d{3} over \\d+ probes"))).isEmpty(),
+             qPrintable(dev->settings().join(QLatin1Char('\n'))));
+    QVERIFY(dev->warnings().filter(QStringLiteral("recall drift")).isEmpty());
+
+    owner.exec("INSERT INTO recall_probes (merchant_id, agent_id, corpus_version, vector_path, ef_search, k, recall) "
+               "SELECT 'm01', 'drift-test', 1, 'hnsw', 40, 10, 0.1 FROM generate_series(1, 200)");
+    QVERIFY(askAndWait(*window, test::kSeedMessage));
+    QCOMPARE(dev->warnings().filter(QStringLiteral("Graph recall drift")).size(), 1);
+    owner.exec("DELETE FROM recall_probes WHERE agent_id = 'drift-test'");
     window->setVectorPath(retrieval::RetrievalOptions::VectorPath::Auto);
 }
 

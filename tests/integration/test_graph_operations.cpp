@@ -192,14 +192,14 @@ private slots:
         request.options.vectorPath = retrieval::RetrievalOptions::VectorPath::Hnsw;
         retrieval::Retriever retriever(alice.connection);
         const retrieval::RetrievalResult result = retriever.retrieve(request);
-        const auto probe = retrieval::probeRecall(alice.connection, request, result);
+        const auto probe = retrieval::probeRecall(alice.connection, request, result.diagnostics);
         QVERIFY(probe);
         QVERIFY(probe->k > 0 && probe->k <= 10);
         QVERIFY(probe->recall >= 0 && probe->recall <= 1);
         QCOMPARE(probe->vectorPath, QStringLiteral("hnsw"));
 
         request.options.vectorPath = retrieval::RetrievalOptions::VectorPath::Exact;
-        QVERIFY(!retrieval::probeRecall(alice.connection, request, retriever.retrieve(request)));  // exact is the truth
+        QVERIFY(!retrieval::probeRecall(alice.connection, request, retriever.retrieve(request).diagnostics));  // exact is the truth
 
         const retrieval::RecallHealth health = retrieval::recallHealth(alice.connection);
         QVERIFY(health.probes >= 1);
