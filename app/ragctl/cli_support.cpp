@@ -1,5 +1,7 @@
 #include "cli_support.h"
 
+#include "db/shard_map.h"
+
 #include <cstdio>
 
 namespace ac::cli {
@@ -23,6 +25,9 @@ void addDatabaseOptions(QCommandLineParser& parser)
                                      "are honoured too). Without it, the embedded cluster is used."),
                       QStringLiteral("conninfo")});
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("shard-map"),
+                      QStringLiteral("JSON map of merchants to servers: the command runs on the --merchant's server."),
+                      QStringLiteral("file")});
 }
 
 void parseOrThrow(QCommandLineParser& parser, const QStringList& args, const QString& description)
@@ -42,6 +47,14 @@ bootstrap::PreparedDatabase openDatabase(const QCommandLineParser& parser, bool 
 {
     bootstrap::BootstrapOptions options;
     options.dbOption = parser.value(QStringLiteral("db"));
+    if (parser.isSet(QStringLiteral("shard-map"))) {
+        if (!options.dbOption.isEmpty() || parser.isSet(QStringLiteral("data-dir")))
+            throw UsageError(QStringLiteral("--shard-map names the servers itself; leave out --db and --data-dir"));
+        if (!parser.optionNames().contains(QStringLiteral("merchant")))
+            throw UsageError(QStringLiteral("--shard-map routes by merchant: give --merchant"));
+        options.dbOption = db::ShardMap::fromFile(parser.value(QStringLiteral("shard-map")))
+                               .conninfoFor(parser.value(QStringLiteral("merchant")));
+    }
     options.dataDir = parser.value(QStringLiteral("data-dir"));
     options.seedFixtures = seedFixtures;
     return bootstrap::prepareDatabase(options, [](const QString& step) {

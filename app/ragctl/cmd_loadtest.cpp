@@ -5,6 +5,7 @@
 #include "load_agents.h"
 #include "load_test.h"
 #include "retrieval/graph_rebuild.h"
+#include "db/embedded_replica.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -46,6 +47,8 @@ int runLoadtest(const QStringList& args)
     parser.addOption({QStringLiteral("merchants"), QStringLiteral("Comma-separated merchants (default: every merchant with agents)."), QStringLiteral("ids")});
     parser.addOption({QStringLiteral("agents-per-merchant"), QStringLiteral("Load agents per merchant, modelled on its real agents in turn (1-100)."), QStringLiteral("n"), QStringLiteral("4")});
     parser.addOption({QStringLiteral("pooler"), QStringLiteral("Embedded default: agents connect through PgBouncer (started if not running).")});
+    parser.addOption({QStringLiteral("replica"), QStringLiteral("Embedded default: agents read from the streaming replica (started, and created "
+                                                                "on first use); their audit goes to the primary.")});
     parser.addOption({QStringLiteral("agent-db"), QStringLiteral("conninfo where agents log in (e.g. your PgBouncer); default: the database itself."), QStringLiteral("conninfo")});
     parser.addOption({QStringLiteral("k"), QStringLiteral("Results per context pack."), QStringLiteral("k"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("slo-p95-ms"), QStringLiteral("Service level for the context pack's p95."), QStringLiteral("ms"), QStringLiteral("700")});
@@ -56,8 +59,8 @@ int runLoadtest(const QStringList& args)
     parser.addOption({QStringLiteral("plot"), QStringLiteral("Write the latency-over-time plot (PNG) to this file."), QStringLiteral("file")});
     parseOrThrow(parser, args, QStringLiteral("Concurrent simulated agents building context packs, with an SLO report. Loopback "
                                               "only: it runs against the database this machine names."));
-    if (parser.isSet(QStringLiteral("pooler")) && parser.isSet(QStringLiteral("agent-db")))
-        throw UsageError(QStringLiteral("--pooler and --agent-db both name where agents log in; give one"));
+    if (int(parser.isSet(QStringLiteral("pooler"))) + int(parser.isSet(QStringLiteral("agent-db"))) + int(parser.isSet(QStringLiteral("replica"))) > 1)
+        throw UsageError(QStringLiteral("--pooler, --replica and --agent-db each name where agents log in; give one"));
 
     loadtest::LoadTestOptions options;
     options.clients = intOption(parser, QStringLiteral("clients"), 1, 500);
@@ -70,6 +73,7 @@ int runLoadtest(const QStringList& args)
 
     bootstrap::PreparedDatabase database = openDatabase(parser);
     std::unique_ptr<db::EmbeddedPooler> pooler;
+    std::unique_ptr<db::EmbeddedReplica> replica;
     QString route = QStringLiteral("direct");
     if (parser.isSet(QStringLiteral("pooler"))) {
         if (!database.cluster)
@@ -81,6 +85,15 @@ int runLoadtest(const QStringList& args)
             pooler->start();
         options.agentConninfo = pooler->conninfoFor(database.cluster->options().owner);
         route = QStringLiteral("PgBouncer (transaction mode)");
+    } else if (parser.isSet(QStringLiteral("replica"))) {
+        if (!database.cluster)
+            throw UsageError(QStringLiteral("--replica starts the embedded default's replica; for your own give --agent-db"));
+        replica = std::make_unique<db::EmbeddedReplica>(*database.cluster);
+        replica->start([](const QString& step) { err() << "ragctl: " << step << Qt::endl; });
+        replica->detach();  // it keeps following the primary for later runs
+        options.agentConninfo = replica->conninfo();
+        options.auditConninfo = database.cluster->conninfo();
+        route = QStringLiteral("streaming replica (audit to the primary)");
     } else if (parser.isSet(QStringLiteral("agent-db"))) {
         options.agentConninfo = parser.value(QStringLiteral("agent-db"));
         route = QStringLiteral("--agent-db");
@@ -104,13 +117,31 @@ int runLoadtest(const QStringList& args)
     std::vector<loadtest::LoadAgent> agents = loadtest::provisionLoadAgents(owner, merchants, perMerchant);
     if (pooler)
         pooler->refreshAgents();
+    if (replica) {  // the load agents' roles must reach the replica before they log in there
+        db::PgConnection follower = db::PgConnection::open(replica->conninfo());
+        if (!db::waitForReplay(follower, db::currentWalLsn(owner), 30000))
+            throw std::runtime_error("the replica did not catch up with the primary within 30 s");
+    }
     err() << "ragctl: " << agents.size() << " load agents at " << merchants.join(QStringLiteral(", ")) << ", " << options.clients
           << " clients " << route << " for " << options.durationSeconds << " s" << Qt::endl;
 
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    // With the replica: its replay lag behind the primary, sampled each second of the run.
+    std::optional<db::PgConnection> follower;
+    if (replica)
+        follower.emplace(db::PgConnection::open(replica->conninfo()));
+    qint64 maxLagBytes = 0, lagSamples = 0;
+    double maxLagSeconds = 0, sumLagBytes = 0;
     loadtest::LoadTestReport report;
     try {
         report = loadtest::runLoadTest(agents, options, slo, [&](double elapsed, qint64 queries, qint64 errors) {
+            if (follower) {
+                const db::ReplicationLag lag = db::replicationLag(owner, *follower);
+                maxLagBytes = std::max(maxLagBytes, lag.bytes);
+                maxLagSeconds = std::max(maxLagSeconds, lag.seconds);
+                sumLagBytes += static_cast<double>(lag.bytes);
+                ++lagSamples;
+            }
             if (terminal)
                 err() << "\rragctl: " << qRound(elapsed) << "/" << options.durationSeconds << " s  " << queries << " packs  "
                       << errors << " errors" << Qt::flush;
@@ -126,9 +157,19 @@ int runLoadtest(const QStringList& args)
         pooler->refreshAgents();
 
     out() << "route: " << route << '\n' << report.text();
+    QJsonObject lagJson;
+    if (lagSamples > 0) {
+        const double meanLag = sumLagBytes / static_cast<double>(lagSamples);
+        out() << "replication lag under load (" << lagSamples << " samples): mean " << qRound64(meanLag) << " bytes, max "
+              << maxLagBytes << " bytes / " << QString::number(maxLagSeconds, 'f', 3) << " s\n";
+        lagJson = {{QStringLiteral("samples"), lagSamples}, {QStringLiteral("mean_bytes"), meanLag},
+                   {QStringLiteral("max_bytes"), maxLagBytes}, {QStringLiteral("max_seconds"), maxLagSeconds}};
+    }
     if (parser.isSet(QStringLiteral("report"))) {
         QJsonObject json = report.json();
         json.insert(QStringLiteral("route"), route);
+        if (!lagJson.isEmpty())
+            json.insert(QStringLiteral("replication_lag"), lagJson);
         writeFile(parser.value(QStringLiteral("report")), QJsonDocument(json).toJson(QJsonDocument::Indented));
     }
     if (parser.isSet(QStringLiteral("plot"))) {

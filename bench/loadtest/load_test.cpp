@@ -49,7 +49,7 @@ void runClient(const LoadAgent& agent, const LoadTestOptions& options, int index
                qint64 deadlineMs, ClientLog& log, std::atomic<qint64>& queries, std::atomic<qint64>& errors)
 {
     std::mt19937_64 rng(options.seed + static_cast<quint64>(index));
-    std::optional<security::AgentSession> session;
+    std::optional<security::AgentSession> session, audit;
     while (clock.elapsed() < deadlineMs) {
         const double startedAt = static_cast<double>(clock.nsecsElapsed()) / 1e9;
         QElapsedTimer timer;
@@ -57,9 +57,13 @@ void runClient(const LoadAgent& agent, const LoadTestOptions& options, int index
         try {
             if (!session)
                 session.emplace(loginAs(agent, options.agentConninfo));
+            if (!audit && !options.auditConninfo.isEmpty())
+                audit.emplace(loginAs(agent, options.auditConninfo));
             timer.restart();
             const QString& message = agent.messages.at(static_cast<qsizetype>(rng() % static_cast<quint64>(agent.messages.size())));
             agent::ContextPackBuilder builder(session->connection);
+            if (audit)
+                builder.setAuditSession(&audit->connection);
             const agent::ContextPack pack = builder.build(session->identity, message, options.retrieval);
             const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
             log.samples.push_back({startedAt, ms, false});
@@ -78,6 +82,7 @@ void runClient(const LoadAgent& agent, const LoadTestOptions& options, int index
                 log.errors << QStringLiteral("%1: %2").arg(agent.agentId, QString::fromUtf8(error.what()));
             ++errors;
             session.reset();  // a dropped connection is opened again on the next turn
+            audit.reset();
             QThread::msleep(50);
         }
     }

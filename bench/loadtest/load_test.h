@@ -26,6 +26,7 @@ struct LoadTestOptions {
     int clients = 10;             // concurrent simulated agents, one connection each
     int durationSeconds = 30;
     QString agentConninfo;        // where agents log in (a pooler, or the server); its user is replaced
+    QString auditConninfo;        // when agentConninfo is a read-only replica: the primary, for the audit
     retrieval::RetrievalOptions retrieval;
     quint64 seed = 20261203;
     std::optional<BackgroundTask> background;

@@ -49,6 +49,7 @@ ContextPack ContextPackBuilder::build(const retrieval::AgentIdentity& agent, con
     retrieval::Retriever retriever = embedder_ ? retrieval::Retriever(conn_, *embedder_, reranker_)
                                                : retrieval::Retriever(conn_, reranker_);
     retriever.setSideSession(side_);
+    retriever.setAuditSession(audit_);
     retrieval::RetrievalResult result = retriever.retrieve({agent, message, options});
     pack.chunks = std::move(result.chunks);
     pack.retrieval = std::move(result.diagnostics);

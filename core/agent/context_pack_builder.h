@@ -24,6 +24,9 @@ public:
     // A second session of the same agent, for retrieval's legs to run side by side
     // (Retriever::setSideSession). Not owned; null: one session.
     void setSideSession(db::PgConnection* side) { side_ = side; }
+    // The agent's session on the primary for the audit, when reads go to a replica
+    // (Retriever::setAuditSession). Not owned; null: the first session.
+    void setAuditSession(db::PgConnection* audit) { audit_ = audit; }
 
     ContextPack build(const retrieval::AgentIdentity& agent, const QString& message,
                       const retrieval::RetrievalOptions& options = {});
@@ -31,6 +34,7 @@ public:
 private:
     db::PgConnection& conn_;
     db::PgConnection* side_ = nullptr;
+    db::PgConnection* audit_ = nullptr;
     ingest::Embedder* embedder_ = nullptr;
     retrieval::Reranker* reranker_;
 };

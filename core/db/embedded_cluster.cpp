@@ -191,7 +191,7 @@ void EmbeddedCluster::prepareDirectories()
     // directory is given to the service user, and a --data-dir of /root or /etc must not be.
     if (base.exists()) {
         static const QStringList ours{QStringLiteral("data"), QStringLiteral("run"), QStringLiteral("server.log"),
-                                       QStringLiteral("pooler")};
+                                       QStringLiteral("pooler"), QStringLiteral("replica")};
         const QStringList entries = QDir(options_.baseDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System
                                                                     | QDir::NoDotAndDotDot);
         for (const QString& entry : entries)
@@ -222,6 +222,40 @@ void EmbeddedCluster::prepareDirectories()
         if (QFileInfo::exists(logFile()))
             chownTree(logFile(), account);
     }
+}
+
+// The walreceiver of a replica runs as the server's account, pg_basebackup as the caller: both
+// map to the owner for replication only. The server's account owns the data files already, so
+// this gives it nothing it could not read.
+void EmbeddedCluster::allowReplication()
+{
+    const auto readAll = [](const QString& path) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+            throw ClusterError(QStringLiteral("cannot read %1").arg(path));
+        return QString::fromUtf8(file.readAll());
+    };
+    const auto writeAll = [](const QString& path, const QString& text) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) || file.write(text.toUtf8()) < 0)
+            throw ClusterError(QStringLiteral("cannot write %1").arg(path));
+    };
+    const QString hbaPath = dataDir() + QStringLiteral("/pg_hba.conf");
+    QString hba = readAll(hbaPath);
+    const QString line = QStringLiteral("local replication %1 peer map=replication\n").arg(options_.owner);
+    if (hba.contains(line))
+        return;
+    const qsizetype at = hba.indexOf(QStringLiteral("local all all scram-sha-256"));
+    hba.insert(at < 0 ? hba.size() : at, line);
+    const QString identPath = dataDir() + QStringLiteral("/pg_ident.conf");
+    QString ident = readAll(identPath);
+    ident += QStringLiteral("replication %1 %2\n").arg(currentUserName(), options_.owner);
+    if (asRoot_)
+        ident += QStringLiteral("replication %1 %2\n").arg(options_.serviceUser, options_.owner);
+    writeAll(identPath, ident);
+    writeAll(hbaPath, hba);
+    if (isRunning())
+        runTool(QStringLiteral("pg_ctl"), {QStringLiteral("reload"), QStringLiteral("-D"), dataDir()});
 }
 
 QString EmbeddedCluster::runTool(const QString& tool, const QStringList& args, int timeoutMs) const
@@ -267,6 +301,7 @@ void EmbeddedCluster::initialize()
         args << QStringLiteral("--no-sync");
     runTool(QStringLiteral("initdb"), args);
     writeConfiguration();
+    allowReplication();
 }
 
 void EmbeddedCluster::writeConfiguration()

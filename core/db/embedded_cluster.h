@@ -45,6 +45,10 @@ public:
     bool isInitialized() const;
     bool isRunning() const;
 
+    // Lets the owner stream the cluster's WAL (pg_basebackup, a replica) over the Unix socket, by
+    // peer authentication like its other connections. Clusters created before it need it once.
+    void allowReplication();
+
     QString conninfo() const;  // connects as the owner to the app database
     QString conninfoFor(const QString& user, const QString& database = {}) const;
     const ClusterOptions& options() const { return options_; }

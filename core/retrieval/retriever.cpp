@@ -378,7 +378,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     }
 
     tx.commit();
-    security::recordRetrieval(conn_, request, result);  // audit trail (issue 6), outside the read-only tx
+    security::recordRetrieval(audit_ ? *audit_ : conn_, request, result);  // audit trail (issue 6), outside the read-only tx
     d.totalMs = total.nsecsElapsed() / 1e6;
     return result;
 }

@@ -37,11 +37,16 @@ public:
     // Null: one session, legs one after the other. Not owned.
     void setSideSession(db::PgConnection* side) { side_ = side; }
 
+    // Where the audit row goes when the legs read a read-only replica: a session of the same agent
+    // on the primary. Null: the first session. Not owned.
+    void setAuditSession(db::PgConnection* audit) { audit_ = audit; }
+
     RetrievalResult retrieve(const RetrievalRequest& request);
 
 private:
     db::PgConnection& conn_;
     db::PgConnection* side_ = nullptr;
+    db::PgConnection* audit_ = nullptr;
     ingest::Embedder* embedder_ = nullptr;
     Reranker* reranker_;
     LexicalReranker lexicalReranker_;
