@@ -58,7 +58,8 @@ AgentAccounts listAgentAccounts(db::PgConnection& owner, bool embeddedDemo)
     return accounts;
 }
 
-AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAccount& account, const QString& password)
+AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAccount& account, const QString& password,
+                                    bool onReplica)
 {
     if (account.dbRole.isEmpty())
         throw db::DbError(QStringLiteral("agent %1 has no database login; ask the database owner to provision its role "
@@ -69,7 +70,9 @@ AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAcc
     login.method = security::AgentLogin::Method::Password;
     login.agent = account.dbRole;
     login.password = password;
-    const QString& server = database.agentConninfo.isEmpty() ? database.ownerConninfo : database.agentConninfo;
+    const QString& server = onReplica && !database.replicaConninfo.isEmpty() ? database.replicaConninfo
+                            : database.agentConninfo.isEmpty()                ? database.ownerConninfo
+                                                                               : database.agentConninfo;
     security::AgentSession session = security::openAgentSession(server, login);
     return AgentConnection{std::move(session.connection), std::move(session.identity)};
 }

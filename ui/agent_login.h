@@ -17,6 +17,8 @@ struct AgentConnection {
 // The one place that decides how an agent logs in: always as the agent's own database role (SCRAM,
 // core/security), so row-level security applies and the server derives the identity. An agent
 // without a database role cannot log in (SQLSTATE 28000); the owner connection is never handed out.
-AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAccount& account, const QString& password);
+// onReplica: to the read replica, when the database has one (else where agents log in).
+AgentConnection openAgentConnection(const DatabaseInfo& database, const AgentAccount& account, const QString& password,
+                                    bool onReplica = false);
 
 } // namespace ac::ui

@@ -31,6 +31,8 @@ public:
                              const retrieval::Diagnostics& /*answered*/) {}
     // A second session of the same agent that later asks may use beside the first; null: none.
     virtual void useSideSession(db::PgConnection* /*side*/) {}
+    // When `ask` reads a replica: the agent's session on the primary, for the audit. Null: none.
+    virtual void useAuditSession(db::PgConnection* /*audit*/) {}
 };
 
 using BackendFactory = std::function<std::unique_ptr<ConsoleBackend>()>;

@@ -2,6 +2,7 @@
 
 #include "agent/context_pack.h"
 #include "agent/reply_draft.h"
+#include "db/embedded_replica.h"
 #include "retrieval/recall_probe.h"
 #include "retrieval/retrieval_types.h"
 
@@ -25,6 +26,7 @@ struct DatabaseInfo {
     // Starts the embedded server this app owns again when it has died (blocking; any thread);
     // empty for a user's own server, which the console only reconnects to.
     std::function<void()> restartServer;
+    QString replicaConninfo;  // a read replica for the agents' reads; audit, drafts and probes stay on agentConninfo
 };
 
 // One agent the login dialog offers.
@@ -55,6 +57,7 @@ struct AskAnswer {
     std::optional<QJsonObject> planJson;
     double roundTripMs = 0.0;  // as measured by the worker
     std::optional<retrieval::RecallHealth> recallHealth;  // the merchant's graph recall, last 24 h
+    std::optional<db::ReplicationLag> replicationLag;     // when the answer was read from a replica
 };
 
 // A whole source, for the viewer.

@@ -107,23 +107,31 @@ void ConsoleWorker::connect()
 
 // Retrieval's lexical leg runs on a second session of the agent beside the vector leg. Without
 // one (the server refused another connection) it runs after it on the first: slower, not wrong.
+// With a read replica, the agent's reads run on a session there (and the side session joins it),
+// while the first session, on the primary, takes the audit, drafts and probes.
 void ConsoleWorker::openSideSession()
 {
+    if (!database_.replicaConninfo.isEmpty())
+        replica_.emplace(std::move(openAgentConnection(database_, session_->account, password_, true).conn));
     try {
-        side_.emplace(std::move(openAgentConnection(database_, session_->account, password_).conn));
+        side_.emplace(std::move(openAgentConnection(database_, session_->account, password_, replica_.has_value()).conn));
     } catch (const std::exception& error) {
         side_.reset();
         qWarning("retrieval runs on one session: %s", error.what());
     }
     backend_->useSideSession(side_ ? &*side_ : nullptr);
+    backend_->useAuditSession(replica_ ? &*conn_ : nullptr);
 }
 
 void ConsoleWorker::dropConnection()
 {
     cancel_->clear();
-    if (backend_)
+    if (backend_) {
         backend_->useSideSession(nullptr);
+        backend_->useAuditSession(nullptr);
+    }
     side_.reset();
+    replica_.reset();
     conn_.reset();
 }
 
@@ -201,9 +209,12 @@ void ConsoleWorker::ask(quint64 token, const QString& message, const retrieval::
     }
     run(token, QStringLiteral("ask"), [&] {
         db::PgConnection& conn = connection();
+        db::PgConnection& reads = replica_ ? *replica_ : conn;
+        cancel_->set(reads.cancelHandle());
         QElapsedTimer clock;
         clock.start();
-        auto answer = std::make_shared<AskAnswer>(backend_->ask(conn, session_->identity, message, options));
+        auto answer = std::make_shared<AskAnswer>(backend_->ask(reads, session_->identity, message, options));
+        cancel_->set(conn.cancelHandle());
         answer->message = message;
         answer->roundTripMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
         emit answered(token, answer);

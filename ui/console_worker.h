@@ -86,6 +86,7 @@ private:
     std::shared_ptr<std::atomic<quint64>> latestAsk_;
     std::optional<db::PgConnection> conn_;
     std::optional<db::PgConnection> side_;  // the agent's second session (Retriever::setSideSession)
+    std::optional<db::PgConnection> replica_;  // reads, when the database has a replica (conn_ then audits)
     std::optional<AgentSession> session_;
     QString password_;  // kept in memory only, to reconnect after a lost connection
     QTimer* reconnectTimer_ = nullptr;

@@ -30,11 +30,14 @@ public:
         agent::ContextPackBuilder builder = embedder_ ? agent::ContextPackBuilder(conn, *embedder_)
                                                       : agent::ContextPackBuilder(conn);
         builder.setSideSession(side_);
+        builder.setAuditSession(audit_);
         answer.pack = builder.build(agent, message, options);
         answer.plans = std::move(answer.pack.plans);
         answer.planJson = std::move(answer.pack.planJson);
         if (!answer.pack.retrieval.vectorPath.isEmpty())
-            answer.recallHealth = retrieval::recallHealth(conn);
+            answer.recallHealth = retrieval::recallHealth(audit_ ? *audit_ : conn);
+        if (audit_)
+            answer.replicationLag = db::replicationLag(*audit_, conn);
         return answer;
     }
 
@@ -53,11 +56,13 @@ public:
     }
 
     void useSideSession(db::PgConnection* side) override { side_ = side; }
+    void useAuditSession(db::PgConnection* audit) override { audit_ = audit; }
 
 private:
     std::unique_ptr<ingest::Embedder> embedder_;
     agent::ChatClient llm_;
     db::PgConnection* side_ = nullptr;
+    db::PgConnection* audit_ = nullptr;
 };
 
 } // namespace

@@ -224,6 +224,10 @@ void DeveloperPane::showAnswer(const AskAnswer& answer)
         {QStringLiteral("reranker"), d.reranker.isEmpty() ? tr("off") : d.reranker},
         {QStringLiteral("lexical query"), d.lexicalQuery},
         {QStringLiteral("widened"), d.widened ? tr("yes") : tr("no")},
+        {QStringLiteral("read from"),
+         !answer.replicationLag ? tr("primary")
+                                : tr("replica, %1 bytes of WAL behind (%2 s)").arg(answer.replicationLag->bytes)
+                                      .arg(answer.replicationLag->seconds, 0, 'f', 2)},
         {QStringLiteral("graph recall@10, 24 h"),
          !recall ? tr("n/a") : recall->probes == 0 ? tr("no probes yet")
                  : tr("%1 over %2 probes (min %3)").arg(recall->meanRecall, 0, 'f', 3).arg(recall->probes).arg(recall->minRecall, 0, 'f', 3)},

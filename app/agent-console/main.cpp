@@ -28,6 +28,8 @@ int main(int argc, char* argv[])
     parser.addOption({QStringLiteral("db"), QStringLiteral("libpq conninfo or URI of your own server."), QStringLiteral("conninfo")});
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
     parser.addOption({QStringLiteral("pooler"), QStringLiteral("Embedded default: connect agents through PgBouncer (transaction mode).")});
+    parser.addOption({QStringLiteral("replica"), QStringLiteral("Embedded default: agents read from a streaming replica (made on first use); "
+                                                                "the audit and drafts go to the primary.")});
     parser.addOption({QStringLiteral("demo-login"), QStringLiteral("Log in as this demo agent (id or name) with its demo password."), QStringLiteral("agent")});
     parser.addOption({QStringLiteral("demo-compare"), QStringLiteral("Also log in this demo agent and compare."), QStringLiteral("agent")});
     parser.addOption({QStringLiteral("demo-message"), QStringLiteral("Ask this customer message after logging in."), QStringLiteral("text")});
@@ -39,6 +41,7 @@ int main(int argc, char* argv[])
     options.dbOption = parser.value(QStringLiteral("db"));
     options.dataDir = parser.value(QStringLiteral("data-dir"));
     options.pooler = parser.isSet(QStringLiteral("pooler"));
+    options.replica = parser.isSet(QStringLiteral("replica"));
 
     auto windowOwner = std::make_unique<ui::ConsoleWindow>();
     ui::ConsoleWindow& window = *windowOwner;
@@ -66,14 +69,19 @@ int main(int argc, char* argv[])
             ui::DatabaseInfo info{prepared->conninfo, {}, prepared->description, prepared->cluster != nullptr, {}};
             if (prepared->pooler)
                 info.agentConninfo = prepared->pooler->conninfoFor(prepared->cluster->options().owner);
+            if (prepared->replica)
+                info.replicaConninfo = prepared->replica->conninfo();
             if (db::EmbeddedCluster* cluster = prepared->cluster.get()) {
                 // Both agent workers may notice at once: one start at a time, and only when it is down.
-                info.restartServer = [cluster, pooler = prepared->pooler.get(), lock = std::make_shared<std::mutex>()] {
+                info.restartServer = [cluster, pooler = prepared->pooler.get(), replica = prepared->replica.get(),
+                                      lock = std::make_shared<std::mutex>()] {
                     const std::lock_guard<std::mutex> guard(*lock);
                     if (!cluster->isRunning())
                         cluster->start();
                     if (pooler && !pooler->isRunning())
                         pooler->start();
+                    if (replica && !replica->isRunning())
+                        replica->start();
                 };
             }
             *database = std::move(prepared);

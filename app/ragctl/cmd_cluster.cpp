@@ -23,6 +23,7 @@ int runCluster(const QStringList& args)
         bootstrap::BootstrapOptions bootstrapOptions;
         bootstrapOptions.dataDir = options.baseDir;
         bootstrapOptions.pooler = parser.isSet(QStringLiteral("pooler"));
+        bootstrapOptions.replica = parser.isSet(QStringLiteral("replica"));
         bootstrap::PreparedDatabase prepared = bootstrap::prepareDatabase(bootstrapOptions, [](const QString& step) {
             err() << "ragctl: " << step << Qt::endl;
         });
@@ -32,11 +33,9 @@ int runCluster(const QStringList& args)
             prepared.pooler->detach();
             out() << "agents via PgBouncer: " << prepared.pooler->conninfoFor(QStringLiteral("AGENT_ROLE")) << Qt::endl;
         }
-        if (parser.isSet(QStringLiteral("replica"))) {
-            db::EmbeddedReplica replica(*prepared.cluster);
-            replica.start([](const QString& step) { err() << "ragctl: " << step << Qt::endl; });
-            replica.detach();
-            out() << "read replica: " << replica.conninfo() << Qt::endl;
+        if (prepared.replica) {
+            prepared.replica->detach();
+            out() << "read replica: " << prepared.replica->conninfo() << Qt::endl;
         }
         return 0;
     }

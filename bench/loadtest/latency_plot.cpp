@@ -66,6 +66,13 @@ QImage latencyPlot(const LoadTestReport& report, const QString& title, QSize siz
     p.drawText(QRectF(-100, -8, 200, 16), Qt::AlignCenter, QStringLiteral("context pack latency (ms)"));
     p.restore();
 
+    if (report.background) {  // the window of the work run beside the load, shaded and named
+        const QPointF from = at(report.background->startedAt, yMax), to = at(report.background->endedAt, 0);
+        p.fillRect(QRectF(from, to), QColor(0xf6, 0xd3, 0x2d, 60));
+        p.setPen(QColor(0x80, 0x60, 0x00));
+        p.drawText(QRectF(from.x() + 4, from.y() + 2, std::max(200.0, to.x() - from.x()), 16), Qt::AlignLeft,
+                   report.background->name);
+    }
     p.setPen(Qt::NoPen);
     p.setBrush(QColor(0x99, 0x99, 0x99, 110));
     std::vector<std::vector<double>> perSecond(static_cast<size_t>(xMax) + 1);

@@ -66,6 +66,11 @@ PreparedDatabase prepareDatabase(const BootstrapOptions& options, const Progress
         prepared.pooler->start();
         prepared.description += QStringLiteral(" via PgBouncer");
     }
+    if (options.replica) {
+        prepared.replica = std::make_unique<db::EmbeddedReplica>(*prepared.cluster);
+        prepared.replica->start(report);
+        prepared.description += QStringLiteral(", reads from its replica");
+    }
     return prepared;
 }
 

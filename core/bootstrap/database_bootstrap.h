@@ -3,6 +3,7 @@
 #include "db/database_target.h"
 #include "db/embedded_cluster.h"
 #include "db/embedded_pooler.h"
+#include "db/embedded_replica.h"
 
 #include <QString>
 
@@ -17,6 +18,7 @@ struct BootstrapOptions {
     bool seedFixtures = true;   // embedded only: load the demo merchants on first start
     bool durable = true;        // false for throwaway clusters (tests, benchmarks)
     bool pooler = false;        // embedded only: agents connect through PgBouncer (transaction mode)
+    bool replica = false;       // embedded only: start a streaming read replica (made on first use)
 };
 
 // A database ready for the app: the embedded cluster started, migrated and seeded on first use,
@@ -25,6 +27,7 @@ struct PreparedDatabase {
     db::DatabaseTarget target;
     std::unique_ptr<db::EmbeddedCluster> cluster;  // null for an external server
     std::unique_ptr<db::EmbeddedPooler> pooler;    // embedded with BootstrapOptions::pooler only
+    std::unique_ptr<db::EmbeddedReplica> replica;  // embedded with BootstrapOptions::replica only
     QString conninfo;                              // owner/admin connection
     QString description;                           // "embedded: /var/lib/..." or "server: ..."
 
