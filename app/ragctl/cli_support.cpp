@@ -26,7 +26,7 @@ void addDatabaseOptions(QCommandLineParser& parser)
                       QStringLiteral("conninfo")});
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Embedded cluster directory."), QStringLiteral("dir")});
     parser.addOption({QStringLiteral("shard-map"),
-                      QStringLiteral("JSON map of merchants to servers: the command runs on the --merchant's server."),
+                      QStringLiteral("JSON map of merchants to servers: the command runs on the server of its --merchant."),
                       QStringLiteral("file")});
 }
 
@@ -51,7 +51,8 @@ bootstrap::PreparedDatabase openDatabase(const QCommandLineParser& parser, bool 
         if (!options.dbOption.isEmpty() || parser.isSet(QStringLiteral("data-dir")))
             throw UsageError(QStringLiteral("--shard-map names the servers itself; leave out --db and --data-dir"));
         if (!parser.optionNames().contains(QStringLiteral("merchant")))
-            throw UsageError(QStringLiteral("--shard-map routes by merchant: give --merchant"));
+            throw UsageError(QStringLiteral("--shard-map routes by merchant: give --merchant (a command without one takes "
+                                            "--db of the shard it should run on)"));
         options.dbOption = db::ShardMap::fromFile(parser.value(QStringLiteral("shard-map")))
                                .conninfoFor(parser.value(QStringLiteral("merchant")));
     }

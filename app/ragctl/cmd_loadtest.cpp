@@ -3,6 +3,7 @@
 
 #include "latency_plot.h"
 #include "load_agents.h"
+#include "load_ingest.h"
 #include "load_test.h"
 #include "retrieval/graph_rebuild.h"
 #include "db/embedded_replica.h"
@@ -55,6 +56,11 @@ int runLoadtest(const QStringList& args)
     parser.addOption({QStringLiteral("slo-p99-ms"), QStringLiteral("Service level for the context pack's p99."), QStringLiteral("ms"), QStringLiteral("1500")});
     parser.addOption({QStringLiteral("reindex"), QStringLiteral("Rebuild this merchant's graphs online a third of the way into the run, "
                                                                 "and report the latency during the rebuild."), QStringLiteral("merchant")});
+    parser.addOption({QStringLiteral("ingest"), QStringLiteral("Bulk-load this many synthetic documents into --ingest-merchant a third of the "
+                                                               "way into the run (removed afterwards), and report the latency meanwhile."),
+                      QStringLiteral("documents")});
+    parser.addOption({QStringLiteral("ingest-merchant"), QStringLiteral("Merchant that --ingest loads into (default: the first)."),
+                      QStringLiteral("id")});
     parser.addOption({QStringLiteral("report"), QStringLiteral("Write the report as JSON to this file."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("plot"), QStringLiteral("Write the latency-over-time plot (PNG) to this file."), QStringLiteral("file")});
     parseOrThrow(parser, args, QStringLiteral("Concurrent simulated agents building context packs, with an SLO report. Loopback "
@@ -101,6 +107,8 @@ int runLoadtest(const QStringList& args)
         options.agentConninfo = database.cluster ? database.cluster->conninfo() : database.conninfo;
     }
 
+    if (parser.isSet(QStringLiteral("reindex")) && parser.isSet(QStringLiteral("ingest")))
+        throw UsageError(QStringLiteral("one background task per run: --reindex or --ingest"));
     if (parser.isSet(QStringLiteral("reindex"))) {
         const QString merchant = parser.value(QStringLiteral("reindex"));
         options.background = loadtest::BackgroundTask{
@@ -112,8 +120,21 @@ int runLoadtest(const QStringList& args)
             }};
     }
 
+    options.ownerConninfo = database.conninfo;
     db::PgConnection owner = db::PgConnection::open(database.conninfo);
     const QStringList merchants = merchantsFrom(owner, parser.value(QStringLiteral("merchants")));
+    loadtest::removeLoadDocuments(owner);  // a killed run's
+    if (parser.isSet(QStringLiteral("ingest"))) {
+        const int documents = intOption(parser, QStringLiteral("ingest"), 1, 100000);
+        const QString merchant = parser.isSet(QStringLiteral("ingest-merchant")) ? parser.value(QStringLiteral("ingest-merchant"))
+                                                                               : merchants.front();
+        options.background = loadtest::BackgroundTask{
+            QStringLiteral("ingest into %1").arg(merchant), options.durationSeconds / 3.0,
+            [conninfo = database.conninfo, merchant, documents, seed = options.seed] {
+                db::PgConnection writer = db::PgConnection::open(conninfo);
+                return loadtest::ingestDuringLoad(writer, merchant, documents, seed);
+            }};
+    }
     std::vector<loadtest::LoadAgent> agents = loadtest::provisionLoadAgents(owner, merchants, perMerchant);
     if (pooler)
         pooler->refreshAgents();
@@ -148,11 +169,13 @@ int runLoadtest(const QStringList& args)
         });
     } catch (...) {
         loadtest::removeLoadAgents(owner);
+        loadtest::removeLoadDocuments(owner);
         throw;
     }
     if (terminal)
         err() << Qt::endl;
     loadtest::removeLoadAgents(owner);
+    loadtest::removeLoadDocuments(owner);
     if (pooler)
         pooler->refreshAgents();
 

@@ -27,6 +27,9 @@ struct LoadTestOptions {
     int durationSeconds = 30;
     QString agentConninfo;        // where agents log in (a pooler, or the server); its user is replaced
     QString auditConninfo;        // when agentConninfo is a read-only replica: the primary, for the audit
+    // The owner: a chunk outside an agent's readable set as provisioned (one ingested during the
+    // run) is checked against its merchant and ACL there. Empty: every such chunk is a violation.
+    QString ownerConninfo;
     retrieval::RetrievalOptions retrieval;
     quint64 seed = 20261203;
     std::optional<BackgroundTask> background;

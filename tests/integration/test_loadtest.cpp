@@ -1,5 +1,6 @@
 #include "db/embedded_pooler.h"
 #include "load_agents.h"
+#include "load_ingest.h"
 #include "load_test.h"
 #include "support/ragctl_runner.h"
 #include "support/test_database.h"
@@ -113,6 +114,27 @@ private slots:
         const loadtest::LoadTestReport report =
             loadtest::runLoadTest(agents_, shortRun(pooler_->conninfoFor(db.cluster()->options().owner), 8, 3));
         verifyClean(report);
+    }
+
+    void ingestDuringTheLoadIsCheckedAndRemoved()
+    {
+        test::TestDatabase& db = test::TestDatabase::instance();
+        loadtest::LoadTestOptions options = shortRun(db.conninfo(), 4, 4);
+        options.ownerConninfo = db.conninfo();  // chunks written during the run are checked there
+        options.retrieval.k = 10;
+        options.background = loadtest::BackgroundTask{QStringLiteral("ingest"), 0.5, [&] {
+            db::PgConnection writer = db.connect();
+            return loadtest::ingestDuringLoad(writer, QStringLiteral("m01"), 15, 77);
+        }};
+        const loadtest::LoadTestReport report = loadtest::runLoadTest(agents_, options);
+        QVERIFY2(report.background && report.background->error.isEmpty(), qPrintable(report.background->error));
+        QVERIFY2(report.background->summary.startsWith(QStringLiteral("ingested 15 documents")), qPrintable(report.background->summary));
+        verifyClean(report);
+        db::PgConnection owner = db.connect();
+        QVERIFY(owner.exec("SELECT count(*) FROM chunks WHERE merchant_id = 'm01' AND document_id LIKE 'loadtest-doc-%'").integer(0, 0) > 0);
+        loadtest::removeLoadDocuments(owner);
+        QCOMPARE(owner.exec("SELECT count(*) FROM support_documents WHERE id LIKE 'loadtest-doc-%'").integer(0, 0), 0);
+        QCOMPARE(owner.exec("SELECT count(*) FROM chunks WHERE document_id LIKE 'loadtest-doc-%'").integer(0, 0), 0);
     }
 
     void identityCheckCatchesUnreadableRows()
