@@ -4,6 +4,7 @@
 #include "db/db_error.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 
 #include <algorithm>
 
@@ -210,11 +211,14 @@ void ConsoleWorker::ask(quint64 token, const QString& message, const retrieval::
     run(token, QStringLiteral("ask"), [&] {
         db::PgConnection& conn = connection();
         db::PgConnection& reads = replica_ ? *replica_ : conn;
-        cancel_->set(reads.cancelHandle());
         QElapsedTimer clock;
         clock.start();
-        auto answer = std::make_shared<AskAnswer>(backend_->ask(reads, session_->identity, message, options));
-        cancel_->set(conn.cancelHandle());
+        std::shared_ptr<AskAnswer> answer;
+        {  // Stop cancels the statement of the session that reads; afterwards, the primary's again
+            cancel_->set(reads.cancelHandle());
+            const auto restoreCancel = qScopeGuard([&] { cancel_->set(conn.cancelHandle()); });
+            answer = std::make_shared<AskAnswer>(backend_->ask(reads, session_->identity, message, options));
+        }
         answer->message = message;
         answer->roundTripMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
         emit answered(token, answer);
