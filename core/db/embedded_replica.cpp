@@ -48,28 +48,30 @@ void EmbeddedReplica::start(const EmbeddedCluster::Progress& progress)
 }
 
 // pg_basebackup runs as this process's user, who reaches the owner by peer authentication as for
-// every other owner connection; the copy is then given to the server's account.
+// every other owner connection; the copy is then given to the server's account. It is made in
+// data.partial and renamed to data when complete, so a killed copy is never taken for a replica.
 void EmbeddedReplica::createFromPrimary()
 {
     primary_.allowReplication();
     const QString base = replica_.options().baseDir;
-    if (!QDir().mkpath(base))
-        throw ClusterError(QStringLiteral("cannot create the replica directory %1").arg(base));
+    const QString partial = base + QStringLiteral("/data.partial");
+    if (!QDir().mkpath(base) || !QDir(partial).removeRecursively())
+        throw ClusterError(QStringLiteral("cannot prepare the replica directory %1").arg(base));
     QProcess backup;
     backup.setProcessChannelMode(QProcess::MergedChannels);
     backup.start(primary_.binDir() + QStringLiteral("/pg_basebackup"),
-                 {QStringLiteral("-D"), replica_.dataDir(), QStringLiteral("-R"), QStringLiteral("-X"), QStringLiteral("stream"),
+                 {QStringLiteral("-D"), partial, QStringLiteral("-R"), QStringLiteral("-X"), QStringLiteral("stream"),
                   QStringLiteral("-c"), QStringLiteral("fast"), QStringLiteral("-h"), primary_.socketDir(), QStringLiteral("-p"),
                   QString::number(primary_.options().port), QStringLiteral("-U"), primary_.options().owner,
                   QStringLiteral("--no-password")});
     if (!backup.waitForStarted(10000) || !backup.waitForFinished(30 * 60 * 1000) || backup.exitStatus() != QProcess::NormalExit
         || backup.exitCode() != 0) {
         const QString output = QString::fromLocal8Bit(backup.readAll()).trimmed();
-        QDir(replica_.dataDir()).removeRecursively();
+        QDir(partial).removeRecursively();
         throw ClusterError(QStringLiteral("pg_basebackup failed: %1").arg(output.isEmpty() ? backup.errorString() : output));
     }
     // The copy carries the primary's socket directory and port: the replica gets its own.
-    QFile conf(replica_.dataDir() + QStringLiteral("/postgresql.conf"));
+    QFile conf(partial + QStringLiteral("/postgresql.conf"));
     const QString overrides = QStringLiteral("\n# Agent Console replica of %1\nunix_socket_directories = '%2'\nport = %3\n"
                                              "hot_standby = on\nhot_standby_feedback = on\n")
                                   .arg(primary_.options().baseDir, replica_.socketDir())
@@ -77,6 +79,8 @@ void EmbeddedReplica::createFromPrimary()
     if (!conf.open(QIODevice::Append | QIODevice::Text) || conf.write(overrides.toUtf8()) < 0)
         throw ClusterError(QStringLiteral("cannot write %1").arg(conf.fileName()));
     conf.close();
+    if (!QDir().rename(partial, replica_.dataDir()))
+        throw ClusterError(QStringLiteral("cannot move the finished copy to %1").arg(replica_.dataDir()));
     primary_.giveToServer(base);
     QDirIterator files(base, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (files.hasNext())

@@ -10,6 +10,7 @@
 #include "support/ragctl_runner.h"
 #include "support/test_database.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -137,6 +138,25 @@ private slots:
         const db::ReplicationLag lag = db::replicationLag(alicePrimary.connection, alice.connection);
         QVERIFY(lag.bytes >= 0);
         QVERIFY(lag.seconds >= 0);
+    }
+
+    // A copy killed half-way leaves data.partial, never a data directory: the next start makes a
+    // whole new copy.
+    void aKilledCopyIsMadeAgain()
+    {
+        replica_->stop();
+        const QString base = test::TestDatabase::instance().cluster()->options().baseDir + QStringLiteral("/replica");
+        QVERIFY(QDir(base + QStringLiteral("/data")).removeRecursively());
+        QVERIFY(QDir().mkpath(base + QStringLiteral("/data.partial/base")));
+        QFile junk(base + QStringLiteral("/data.partial/PG_VERSION"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("15\n");
+        junk.close();
+        QVERIFY(!replica_->isInitialized());
+        replica_->start();
+        QVERIFY(replica_->isRunning());
+        QVERIFY(!QFileInfo::exists(base + QStringLiteral("/data.partial")));
+        catchUp();
     }
 
     void restartKeepsFollowing()
