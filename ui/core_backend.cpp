@@ -6,6 +6,8 @@
 #include "ingest/embedder_factory.h"
 #include "security/audit.h"
 
+#include <QDeadlineTimer>
+
 namespace ac::ui {
 
 namespace {
@@ -35,7 +37,7 @@ public:
         answer.plans = std::move(answer.pack.plans);
         answer.planJson = std::move(answer.pack.planJson);
         if (!answer.pack.retrieval.vectorPath.isEmpty())
-            answer.recallHealth = retrieval::recallHealth(audit_ ? *audit_ : conn);
+            answer.recallHealth = recallHealthOf(audit_ ? *audit_ : conn, agent.merchantId);
         if (audit_)
             answer.replicationLag = db::replicationLag(*audit_, conn);
         return answer;
@@ -44,7 +46,8 @@ public:
     void probeRecall(db::PgConnection& conn, const retrieval::RetrievalRequest& request,
                      const retrieval::Diagnostics& answered) override
     {
-        retrieval::probeRecall(conn, request, answered);
+        if (retrieval::probeRecall(conn, request, answered))
+            healthMerchant_.clear();  // the next answer reads the summary with this probe in it
     }
 
     agent::ReplyDraft draft(db::PgConnection& conn, const agent::ContextPack& pack,
@@ -59,10 +62,26 @@ public:
     void useAuditSession(db::PgConnection* audit) override { audit_ = audit; }
 
 private:
+    // The merchant's recall summary changes only with probes: read again after this console's own
+    // probe, or once a minute for everyone else's, not on every answer.
+    retrieval::RecallHealth recallHealthOf(db::PgConnection& conn, const QString& merchantId)
+    {
+        if (healthMerchant_ != merchantId || healthExpires_.hasExpired()) {
+            health_ = retrieval::recallHealth(conn);
+            healthMerchant_ = merchantId;
+            healthExpires_.setRemainingTime(kHealthTtlMs);
+        }
+        return health_;
+    }
+
+    static constexpr int kHealthTtlMs = 60000;
     std::unique_ptr<ingest::Embedder> embedder_;
     agent::ChatClient llm_;
     db::PgConnection* side_ = nullptr;
     db::PgConnection* audit_ = nullptr;
+    retrieval::RecallHealth health_;
+    QString healthMerchant_;  // whose health_ is; empty: none read yet, or stale
+    QDeadlineTimer healthExpires_;
 };
 
 } // namespace

@@ -45,7 +45,7 @@ int runHealth(const QStringList& args)
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     const db::PgResult rows = conn.exec(kRecallByMerchant, db::PgParams().add(hours).add(
-        merchant.isEmpty() ? std::optional<QString>() : std::optional<QString>(merchant)));
+        merchant.isEmpty() ? std::nullopt : std::optional<QString>(merchant)));
 
     bool drifting = false;
     QJsonArray json;

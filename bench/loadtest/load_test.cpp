@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>

@@ -87,6 +87,21 @@ void chownTree(const QString& path, const ServiceAccount& account)
         throw ClusterError(QStringLiteral("cannot give %1 to the database service user").arg(path));
 }
 
+QString readTextFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        throw ClusterError(QStringLiteral("cannot read %1").arg(path));
+    return QString::fromUtf8(file.readAll());
+}
+
+void writeTextFile(const QString& path, const QString& text, QIODevice::OpenMode mode)
+{
+    QFile file(path);
+    if (!file.open(mode | QIODevice::Text) || file.write(text.toUtf8()) < 0)
+        throw ClusterError(QStringLiteral("cannot write %1").arg(path));
+}
+
 QString quoteConf(const QString& value)
 {
     QString escaped = value;
@@ -229,31 +244,20 @@ void EmbeddedCluster::prepareDirectories()
 // this gives it nothing it could not read.
 void EmbeddedCluster::allowReplication()
 {
-    const auto readAll = [](const QString& path) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-            throw ClusterError(QStringLiteral("cannot read %1").arg(path));
-        return QString::fromUtf8(file.readAll());
-    };
-    const auto writeAll = [](const QString& path, const QString& text) {
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) || file.write(text.toUtf8()) < 0)
-            throw ClusterError(QStringLiteral("cannot write %1").arg(path));
-    };
     const QString hbaPath = dataDir() + QStringLiteral("/pg_hba.conf");
-    QString hba = readAll(hbaPath);
+    QString hba = readTextFile(hbaPath);
     const QString line = QStringLiteral("local replication %1 peer map=replication\n").arg(options_.owner);
     if (hba.contains(line))
         return;
     const qsizetype at = hba.indexOf(QStringLiteral("local all all scram-sha-256"));
     hba.insert(at < 0 ? hba.size() : at, line);
     const QString identPath = dataDir() + QStringLiteral("/pg_ident.conf");
-    QString ident = readAll(identPath);
+    QString ident = readTextFile(identPath);
     ident += QStringLiteral("replication %1 %2\n").arg(currentUserName(), options_.owner);
     if (asRoot_)
         ident += QStringLiteral("replication %1 %2\n").arg(options_.serviceUser, options_.owner);
-    writeAll(identPath, ident);
-    writeAll(hbaPath, hba);
+    writeTextFile(identPath, ident, QIODevice::WriteOnly | QIODevice::Truncate);
+    writeTextFile(hbaPath, hba, QIODevice::WriteOnly | QIODevice::Truncate);
     if (isRunning())
         runTool(QStringLiteral("pg_ctl"), {QStringLiteral("reload"), QStringLiteral("-D"), dataDir()});
 }
@@ -328,14 +332,9 @@ void EmbeddedCluster::writeConfiguration()
                             .arg(options_.owner);
     const QString ident = QStringLiteral("owner %1 %2\n").arg(currentUserName(), options_.owner);
 
-    auto write = [](const QString& path, const QString& text, QIODevice::OpenMode mode) {
-        QFile file(path);
-        if (!file.open(mode | QIODevice::Text) || file.write(text.toUtf8()) < 0)
-            throw ClusterError(QStringLiteral("cannot write %1").arg(path));
-    };
-    write(dataDir() + QStringLiteral("/postgresql.conf"), conf, QIODevice::Append);
-    write(dataDir() + QStringLiteral("/pg_hba.conf"), hba, QIODevice::WriteOnly | QIODevice::Truncate);
-    write(dataDir() + QStringLiteral("/pg_ident.conf"), ident, QIODevice::WriteOnly | QIODevice::Truncate);
+    writeTextFile(dataDir() + QStringLiteral("/postgresql.conf"), conf, QIODevice::Append);
+    writeTextFile(dataDir() + QStringLiteral("/pg_hba.conf"), hba, QIODevice::WriteOnly | QIODevice::Truncate);
+    writeTextFile(dataDir() + QStringLiteral("/pg_ident.conf"), ident, QIODevice::WriteOnly | QIODevice::Truncate);
 }
 
 void EmbeddedCluster::startServer()

@@ -23,7 +23,8 @@ public:
     PgParams& add(double value);
     PgParams& add(bool value);
     PgParams& addNull();
-    PgParams& add(const std::optional<QString>& value);
+    PgParams& add(const std::optional<QString>& value);  // empty: NULL
+    PgParams& add(const std::optional<int>& value) { return value ? add(*value) : addNull(); }
     PgParams& addTextArray(const QStringList& values);   // text[] literal
     PgParams& addVector(std::span<const float> values);  // pgvector text form [x,y,...]
     PgParams& addBytes(const QByteArray& utf8);

@@ -5,7 +5,6 @@
 #include "retrieval/retriever.h"
 
 #include <QElapsedTimer>
-#include <QThread>
 
 #include <future>
 
@@ -20,11 +19,6 @@ constexpr const char* kGraphBytes =
     "SELECT pg_relation_size(format('%I.%I', app.chunks_schema(), $1::text)::regclass)";
 constexpr int kPollMs = 250;
 
-db::PgParams optionalInt(db::PgParams params, const std::optional<int>& value)
-{
-    return value ? params.add(*value) : params.add(std::optional<QString>());
-}
-
 } // namespace
 
 std::vector<RebuiltGraph> rebuildGraphsOnline(const QString& conninfo, const QString& merchantId,
@@ -35,7 +29,7 @@ std::vector<RebuiltGraph> rebuildGraphsOnline(const QString& conninfo, const QSt
         throw RetrievalError(QStringLiteral("graphs are switched off (a bulk load is running or was interrupted); "
                                             "finish the load before rebuilding"));
     const db::PgResult plan =
-        conn.exec(kPlan, optionalInt(optionalInt(db::PgParams().add(merchantId), options.m), options.efConstruction));
+        conn.exec(kPlan, db::PgParams().add(merchantId).add(options.m).add(options.efConstruction));
     db::PgConnection watcher = db::PgConnection::open(conninfo);
     const int builderPid = conn.backendPid();
     const auto report = [&](const QString& graph, const QString& phase, double fraction) {

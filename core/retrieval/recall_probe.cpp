@@ -1,6 +1,5 @@
 #include "retrieval/recall_probe.h"
 
-#include "retrieval/live_corpus.h"
 #include "retrieval/vector_leg.h"
 
 #include <QSet>
@@ -37,13 +36,11 @@ double tieAwareRecall(const std::vector<VectorLegHit>& graph, const std::vector<
 
 std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRequest& request, const Diagnostics& d)
 {
-    if (!d.vectorPath.startsWith(QLatin1String("hnsw")) || d.widened || d.vectorLegHits.empty())
+    if (!d.vectorPath.startsWith(QLatin1String("hnsw")) || d.widened || d.vectorLegHits.empty() || d.queryEmbedding.empty())
         return std::nullopt;
-    const std::optional<LiveCorpus> corpus = loadLiveCorpus(conn, request.agent.merchantId);
-    if (!corpus || corpus->version != d.corpusVersion)
-        return std::nullopt;
-    const LegScope scope{request.agent.merchantId, corpus->version, corpus->dims, request.agent.aclTokens};
-    const ingest::Embedding query = makeEmbedderFor(conn, scope.merchantId, *corpus)->embed({request.query}).at(0);
+    // The version the answer searched, live or not by now: the graph is measured against its own rows.
+    const LegScope scope{request.agent.merchantId, d.corpusVersion, static_cast<int>(d.queryEmbedding.size()),
+                         request.agent.aclTokens};
 
     VectorLegSettings exact;
     exact.exact = true;
@@ -51,7 +48,7 @@ std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRe
     std::vector<VectorLegHit> truth;
     {
         db::Transaction tx(conn, "BEGIN READ ONLY");
-        for (const RetrievedChunk& c : runVectorLeg(conn, vectorLegQuery(scope, query, exact)))
+        for (const RetrievedChunk& c : runVectorLeg(conn, vectorLegQuery(scope, d.queryEmbedding, exact)))
             truth.push_back({c.chunkId, c.scores.vectorSimilarity.value_or(-1.0)});
         tx.commit();
     }

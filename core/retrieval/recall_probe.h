@@ -22,10 +22,11 @@ struct RecallProbe {
 // Below this mean recall over the window, health reports drift (and the console warns).
 inline constexpr double kRecallDriftThreshold = 0.90;
 
-// Probes the answer to `request` whose diagnostics are `answered` (just given on this connection,
-// as the same agent) and records it in recall_probes; nullopt when there is nothing to compare (the answer was exact
-// already, the vector leg did not run, or the live version changed since). At most 10 rows are
-// compared. Costs one exact scan of the agent's rows: callers sample.
+// Probes the answer to `request` whose diagnostics are `answered` (given just before, as the same
+// agent; this connection may be the primary of the replica that answered) and records it in
+// recall_probes: the answer's own query vector, exact scan of the same corpus version. nullopt when
+// there is nothing to compare (the answer was exact already, or the vector leg did not run). At
+// most 10 rows are compared. Costs one exact scan of the agent's rows: callers sample.
 std::optional<RecallProbe> probeRecall(db::PgConnection& conn, const RetrievalRequest& request, const Diagnostics& answered);
 
 // Recall of graph rows against exact rows, both nearest first, at k = min(10, exact rows).

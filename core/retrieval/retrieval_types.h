@@ -114,6 +114,7 @@ struct Diagnostics {
     QString iterativeScan;        // "off" | "strict_order" | "relaxed_order"
     int vectorCandidates = 0;
     std::vector<VectorLegHit> vectorLegHits;  // nearest first
+    std::vector<float> queryEmbedding;        // the vector the leg searched with
     int lexicalCandidates = 0;
     qint64 rowsRemovedByFilter = 0;
     bool underReturned = false;   // fewer than k although more authorised rows exist

@@ -279,6 +279,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         d.vectorCandidates = static_cast<int>(vectorHits.size());
         for (const RetrievedChunk& hit : vectorHits)
             d.vectorLegHits.push_back({hit.chunkId, hit.scores.vectorSimilarity.value_or(-1.0)});
+        d.queryEmbedding = queryVector;
         clock.lap(QStringLiteral("vector"));
     }
 
