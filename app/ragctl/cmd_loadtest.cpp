@@ -5,6 +5,7 @@
 #include "load_agents.h"
 #include "load_ingest.h"
 #include "load_test.h"
+#include "retrieval/acl_graphs.h"
 #include "retrieval/graph_rebuild.h"
 #include "db/embedded_replica.h"
 
@@ -123,6 +124,9 @@ int runLoadtest(const QStringList& args)
     options.ownerConninfo = database.conninfo;
     db::PgConnection owner = db::PgConnection::open(database.conninfo);
     const QStringList merchants = merchantsFrom(owner, parser.value(QStringLiteral("merchants")));
+    for (const QString& option : {QStringLiteral("reindex"), QStringLiteral("ingest-merchant")})
+        if (parser.isSet(option))
+            retrieval::requireMerchantPartition(owner, parser.value(option));  // a clear error before any load
     loadtest::removeLoadDocuments(owner);  // a killed run's
     if (parser.isSet(QStringLiteral("ingest"))) {
         const int documents = intOption(parser, QStringLiteral("ingest"), 1, 100000);
