@@ -23,6 +23,10 @@ FROM recall_probes p
 WHERE p.probed_at > clock_timestamp() - make_interval(hours => $1) AND ($2::text IS NULL OR p.merchant_id = $2)
 GROUP BY p.merchant_id ORDER BY p.merchant_id)sql";
 
+// Merchants whose graphs a large load deferred: searched exactly until the graphs are built.
+constexpr const char* kDeferredGraphs =
+    "SELECT merchant_id, deferred_at::text FROM graph_deferrals WHERE $1::text IS NULL OR merchant_id = $1 ORDER BY 1";
+
 int runHealth(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -45,6 +49,9 @@ int runHealth(const QStringList& args)
     bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     const db::PgResult rows = conn.exec(kRecallByMerchant, db::PgParams().add(hours).add(
+        merchant.isEmpty() ? std::nullopt : std::optional<QString>(merchant)));
+
+    const db::PgResult deferred = conn.exec(kDeferredGraphs, db::PgParams().add(
         merchant.isEmpty() ? std::nullopt : std::optional<QString>(merchant)));
 
     bool drifting = false;
@@ -72,11 +79,22 @@ int runHealth(const QStringList& args)
                          .arg(rows.text(r, "hourly"));
         }
     }
-    if (parser.isSet(QStringLiteral("json")))
+    QJsonArray deferredJson;
+    for (int r = 0; r < deferred.rows(); ++r)
+        deferredJson.append(QJsonObject{{QStringLiteral("merchant"), deferred.text(r, 0)},
+                                        {QStringLiteral("since"), deferred.text(r, 1)}});
+    if (parser.isSet(QStringLiteral("json"))) {
         out() << QJsonDocument(QJsonObject{{QStringLiteral("hours"), hours}, {QStringLiteral("threshold"), threshold},
-                                           {QStringLiteral("merchants"), json}}).toJson(QJsonDocument::Indented);
-    else if (rows.empty())
-        out() << "no recall probes in the last " << hours << " h (the console and ragctl query --probe-recall record them)\n";
+                                           {QStringLiteral("merchants"), json},
+                                           {QStringLiteral("graphs_deferred"), deferredJson}}).toJson(QJsonDocument::Indented);
+    } else {
+        if (rows.empty())
+            out() << "no recall probes in the last " << hours << " h (the console and ragctl query --probe-recall record them)\n";
+        for (int r = 0; r < deferred.rows(); ++r)
+            out() << deferred.text(r, 0) << ": graphs deferred by a load since " << deferred.text(r, 1)
+                  << "; searched exactly until built. If no load is running: ragctl reindex --merchant "
+                  << deferred.text(r, 0) << '\n';
+    }
     out().flush();
     return drifting ? 3 : 0;
 }

@@ -1,5 +1,6 @@
 #include "cli_support.h"
 #include "command_registry.h"
+#include "ingest/graph_deferral.h"
 #include "ingest_cli.h"
 #include "retrieval/acl_graphs.h"
 #include "retrieval/graph_rebuild.h"
@@ -27,7 +28,8 @@ int runReindex(const QStringList& args)
     parseOrThrow(parser, args, QStringLiteral(
         "Rebuild a merchant's HNSW graphs (its own and its ACL graphs) online, e.g. after recall drift or to change "
         "m / ef_construction: each new graph is built beside the old one (CREATE INDEX CONCURRENTLY), then swapped "
-        "in. Queries keep running and none fails. A later bulk load's rebuild uses the standard parameters again."));
+        "in. Queries keep running and none fails. Graphs a large load deferred and did not build (it died) are built "
+        "first. A later load that defers the graphs builds them again with the same parameters."));
     const QString merchant = requiredMerchant(parser);
     retrieval::GraphRebuildOptions options;
     options.m = optionalInt(parser, QStringLiteral("m"), 2, 100);
@@ -37,6 +39,18 @@ int runReindex(const QStringList& args)
     {
         db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
         retrieval::requireMerchantPartition(conn, merchant);
+        ProgressBar bar;
+        const ingest::RestoredGraphs restored = ingest::restoreGraphs(
+            conn, merchant, [&](const ingest::LoadProgress& p) { bar(p); }, prepared.conninfo);
+        bar.finish();
+        if (restored.graphs > 0) {
+            out() << "built " << restored.graphs << " graph(s) a load had deferred in "
+                  << QString::number(restored.seconds, 'f', 1) << " s\n";
+            if (!options.m && !options.efConstruction) {
+                out().flush();
+                return 0;
+            }
+        }
     }
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     const auto progress = [&](const QString& graph, const QString& phase, double fraction) {

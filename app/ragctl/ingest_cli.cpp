@@ -52,6 +52,10 @@ void addSourceOptions(QCommandLineParser& parser)
     parser.addOption({QStringLiteral("sync"), QStringLiteral("The source is the truth: delete the merchant's stored sources it "
                                                              "does not have, with their chunks, in the load's last transaction.")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("With --sync: list what would be deleted; write nothing.")});
+    parser.addOption({QStringLiteral("graphs"), QStringLiteral("HNSW graphs during the load: auto (built once after a load "
+                                                               "larger than what is stored, the default), defer (always "
+                                                               "after) or keep (every chunk inserted into them)."),
+                      QStringLiteral("policy"), QStringLiteral("auto")});
     parser.addOption({QStringLiteral("allow-mass-delete"), QStringLiteral("With --sync: allow deleting every stored source, or "
                                                                           "more than half of them.")});
 }
@@ -130,6 +134,9 @@ void printResult(const ingest::IngestResult& result, int sources, const QString&
           << " s" << Qt::endl;
     if (result.sourcesDeleted > 0)
         out() << "deleted " << result.sourcesDeleted << ' ' << noun << " the source no longer has" << Qt::endl;
+    if (result.graphsBuilt > 0)
+        out() << "built " << result.graphsBuilt << " HNSW graph(s) after the load in "
+              << QString::number(result.graphSeconds, 'f', 2) << " s (included above)" << Qt::endl;
 }
 
 void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::vector<ingest::PreparedSource> sources,
@@ -139,6 +146,9 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
     if (!sync && (parser.isSet(QStringLiteral("dry-run")) || parser.isSet(QStringLiteral("allow-mass-delete"))))
         throw UsageError(QStringLiteral("--dry-run and --allow-mass-delete go with --sync"));
     const int count = static_cast<int>(sources.size());
+    const std::optional<ingest::GraphPolicy> graphPolicy = ingest::parseGraphPolicy(parser.value(QStringLiteral("graphs")));
+    if (!graphPolicy)
+        throw UsageError(QStringLiteral("--graphs is auto, defer or keep (got \"%1\")").arg(parser.value(QStringLiteral("graphs"))));
     bootstrap::PreparedDatabase prepared = openDatabase(parser);
     db::PgConnection conn = db::PgConnection::open(prepared.conninfo);
     std::optional<ingest::SyncPlan> plan;
@@ -165,6 +175,8 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
             texts << chunk.embedText();
     auto embedder = ingest::embedderForLoad(conn, merchant, config, texts);
     ingest::BulkLoader loader(conn, *embedder, options, batch);
+    loader.setProgressConninfo(prepared.conninfo);
+    loader.setGraphPolicy(*graphPolicy);
     if (plan)
         loader.setSync(*plan);
     ProgressBar bar;

@@ -29,9 +29,6 @@ IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSou
         total += n;
     }
 
-    const ProgressMeter meter(QStringLiteral("embed+write"), total);
-    if (progress_)
-        progress_(meter.at(0));
     IngestResult result;
     const auto deleteVanished = [&] {
         if (sync_)
@@ -47,6 +44,36 @@ IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSou
         return result;
     }
 
+    restoreGraphs(conn_, merchantId, progress_, progressConninfo_);  // left deferred by a load that died
+    const bool deferred = shouldDeferGraphs(conn_, merchantId, total, graphPolicy_);
+    if (deferred)
+        deferGraphs(conn_, merchantId);
+    try {
+        writeBatches(merchantId, batches, sizes, total, result, deleteVanished);
+    } catch (...) {
+        if (deferred && conn_.isOk() && !conn_.inTransaction()) {
+            try {
+                restoreGraphs(conn_, merchantId);
+            } catch (...) {  // the load's own error is the one to report; the next load retries
+            }
+        }
+        throw;
+    }
+    if (deferred) {
+        const RestoredGraphs restored = restoreGraphs(conn_, merchantId, progress_, progressConninfo_);
+        result.graphsBuilt = restored.graphs;
+        result.graphSeconds = restored.seconds;
+    }
+    return result;
+}
+
+void BulkLoader::writeBatches(const QString& merchantId, std::vector<std::vector<PreparedSource>>& batches,
+                              const std::vector<qint64>& sizes, qint64 total, IngestResult& result,
+                              const std::function<void()>& deleteVanished)
+{
+    const ProgressMeter meter(QStringLiteral("embed+write"), total);
+    if (progress_)
+        progress_(meter.at(0));
     auto embed = [this](std::vector<PreparedSource>* batch) { return writer_.embedMissing(*batch); };
     std::vector<BatchPlan> plans(batches.size());
     plans[0] = writer_.plan(merchantId, batches[0]);
@@ -69,7 +96,6 @@ IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSou
         if (k + 1 < batches.size())
             result.chunksEmbedded += next.valid() ? next.get() : embed(&batches[k + 1]);
     }
-    return result;
 }
 
 } // namespace ac::ingest

@@ -14,6 +14,8 @@ struct IngestResult {
     int chunksEmbedded = 0;   // vectors computed by the embedder for this call
     int corpusVersion = 0;    // the live version written to
     int sourcesDeleted = 0;   // sync loads: stored sources the load did not have
+    int graphsBuilt = 0;      // graphs deferred by a large load and built after it
+    double graphSeconds = 0;  // time those builds took
 };
 
 // Writes one source and all its chunks atomically: embeddings are computed first (outside the

@@ -4,6 +4,7 @@
 #include "ingest/binary_copy.h"
 #include "ingest/chunk.h"
 #include "ingest/corpus_version.h"
+#include "ingest/graph_deferral.h"
 #include "ingest/ingest_error.h"
 #include "ingest/ingest_sql.h"
 
@@ -80,6 +81,7 @@ ReembedResult ReembedJob::run()
     requireMerchant(conn_, merchantId_);
     const EmbeddingSpec spec = embedder_.spec();
     SessionLock lock(conn_, merchantId_);
+    restoreGraphs(conn_, merchantId_, progress_);  // a load that died left them deferred
     const std::optional<CorpusVersion> live = liveCorpus(conn_, merchantId_);
     if (!live)
         throw IngestError(QStringLiteral("merchant %1 has no live corpus to re-embed: load documents first").arg(merchantId_));

@@ -1,6 +1,7 @@
 #include "retrieval/graph_rebuild.h"
 
 #include "db/pg_connection.h"
+#include "ingest/graph_deferral.h"
 #include "ingest/index_progress.h"
 #include "retrieval/retriever.h"
 
@@ -28,6 +29,9 @@ std::vector<RebuiltGraph> rebuildGraphsOnline(const QString& conninfo, const QSt
     if (!conn.exec(kGraphsEnabled).boolean(0, 0))
         throw RetrievalError(QStringLiteral("graphs are switched off (a bulk load is running or was interrupted); "
                                             "finish the load before rebuilding"));
+    if (ingest::graphsDeferred(conn, merchantId))
+        throw RetrievalError(QStringLiteral("merchant %1's graphs are deferred (a large load is running, or died before "
+                                            "building them): ragctl reindex builds them").arg(merchantId));
     const db::PgResult plan =
         conn.exec(kPlan, db::PgParams().add(merchantId).add(options.m).add(options.efConstruction));
     db::PgConnection watcher = db::PgConnection::open(conninfo);

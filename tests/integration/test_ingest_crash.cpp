@@ -1,6 +1,7 @@
 // Crash safety of the bulk loader (issue 17): kill -9 of the loader, and of the server, in the
 // middle of a load. Afterwards every document has all of its chunks or none, the lexical
-// statistics match the chunks, and running the load again gives what one clean load gives.
+// statistics match the chunks, and running the load again gives what one clean load gives. The
+// loads defer the graphs (--graphs defer): a dead load leaves the deferral, the re-run builds them.
 #include "support/test_database.h"
 
 #include <QDir>
@@ -46,7 +47,8 @@ QProcess* startLoad(const QString& merchant, const QString& folder)
     process->setProcessChannelMode(QProcess::MergedChannels);
     process->start(qEnvironmentVariable("AGENT_CONSOLE_RAGCTL"),
                    {QStringLiteral("load"), QStringLiteral("--db"), test::TestDatabase::instance().conninfo(),
-                    QStringLiteral("--merchant"), merchant, QStringLiteral("--batch"), QStringLiteral("20"), folder});
+                    QStringLiteral("--merchant"), merchant, QStringLiteral("--batch"), QStringLiteral("20"),
+                    QStringLiteral("--graphs"), QStringLiteral("defer"), folder});
     return process;
 }
 
@@ -109,6 +111,16 @@ qint64 statisticsDrift(db::PgConnection& conn, const QString& merchant)
         db::PgParams().add(merchant)).integer(0, 0);
 }
 
+bool graphsDeferred(db::PgConnection& conn, const QString& merchant)
+{
+    return conn.exec("SELECT app.graphs_deferred($1)", db::PgParams().add(merchant)).boolean(0, 0);
+}
+
+qint64 graphCount(db::PgConnection& conn, const QString& merchant)
+{
+    return conn.exec("SELECT count(*) FROM app.partition_graphs($1)", db::PgParams().add(merchant)).integer(0, 0);
+}
+
 qint64 postmasterPid(const QString& dataDir)
 {
     QFile pidFile(dataDir + QStringLiteral("/postmaster.pid"));
@@ -137,6 +149,7 @@ private slots:
         writeCorpus(dir_.filePath("down"), QStringLiteral("dn"));
         QCOMPARE(runLoad(QStringLiteral("mclean"), dir_.filePath("clean")), 0);
         clean_ = chunkRows(conn, QStringLiteral("mclean"), QStringLiteral("cl"));
+        QCOMPARE(graphCount(conn, QStringLiteral("mclean")), 1);
         chunksPerDocument_ = clean_.size() / kDocuments;
         QVERIFY(chunksPerDocument_ >= 2);
         QCOMPARE(qint64(clean_.size()), chunksPerDocument_ * kDocuments);
@@ -155,10 +168,14 @@ private slots:
         QVERIFY(loaded > 0 && loaded < kDocuments);
         QCOMPARE(partialDocuments(conn, QStringLiteral("mkill"), chunksPerDocument_), 0);
         QCOMPARE(statisticsDrift(conn, QStringLiteral("mkill")), 0);
+        QVERIFY(graphsDeferred(conn, QStringLiteral("mkill")));
+        QCOMPARE(graphCount(conn, QStringLiteral("mkill")), 0);
 
         QCOMPARE(runLoad(QStringLiteral("mkill"), dir_.filePath("kill")), 0);
         QCOMPARE(chunkRows(conn, QStringLiteral("mkill"), QStringLiteral("kl")), clean_);
         QCOMPARE(statisticsDrift(conn, QStringLiteral("mkill")), 0);
+        QVERIFY(!graphsDeferred(conn, QStringLiteral("mkill")));
+        QCOMPARE(graphCount(conn, QStringLiteral("mkill")), graphCount(conn, QStringLiteral("mclean")));
     }
 
     void serverKilledMidLoadThenRestarted()
@@ -198,6 +215,8 @@ private slots:
 
         QCOMPARE(runLoad(QStringLiteral("mdown"), dir_.filePath("down")), 0);
         QCOMPARE(chunkRows(conn, QStringLiteral("mdown"), QStringLiteral("dn")), clean_);
+        QVERIFY(!graphsDeferred(conn, QStringLiteral("mdown")));
+        QCOMPARE(graphCount(conn, QStringLiteral("mdown")), 1);
     }
 };
 
