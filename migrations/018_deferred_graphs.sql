@@ -9,6 +9,7 @@
 -- merchant's dimensions, then ends the deferral, in one transaction. A load killed in between leaves
 -- the deferral in place; the next load or re-embed of the merchant restores the graphs first, and
 -- `ragctl health` reports it. Meanwhile searches are exact scans of the partition: right, slower.
+-- A large load ends with ANALYZE of the partition (app.analyze_chunk_partition).
 
 CREATE TABLE graph_deferrals (
     merchant_id text PRIMARY KEY REFERENCES merchants (id) ON DELETE CASCADE,
@@ -115,5 +116,18 @@ BEGIN
 END
 $$;
 
+-- Fresh statistics for the merchant's partition after a large load: without them the planner takes
+-- the partition for as small as it was, and the next load's reuse lookups scan it once per row.
+CREATE FUNCTION app.analyze_chunk_partition(merchant text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', app.chunks_schema(), app.chunk_partition_name(merchant))) IS NOT NULL THEN
+        EXECUTE pg_catalog.format('ANALYZE %I.%I', app.chunks_schema(), app.chunk_partition_name(merchant));
+    END IF;
+END
+$$;
+
 REVOKE ALL ON FUNCTION app.partition_graphs(text), app.defer_graphs(text), app.graphs_deferred(text),
-    app.restore_graphs(text) FROM PUBLIC;
+    app.restore_graphs(text), app.analyze_chunk_partition(text) FROM PUBLIC;

@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include <unistd.h>
+
 namespace ac::cli {
 
 void addEmbedderOptions(QCommandLineParser& parser)
@@ -99,6 +101,8 @@ QString clock(double seconds)
 
 void ProgressBar::operator()(const ingest::LoadProgress& p)
 {
+    if (::isatty(STDERR_FILENO) != 1)
+        return;  // piped or redirected: the summary line on stdout says what was done
     const qint64 ms = static_cast<qint64>(p.elapsedSec * 1000);
     const bool complete = p.total > 0 && p.done >= p.total;
     if (p.phase == lastPhase_ && lastMs_ >= 0 && (lastComplete_ || (!complete && ms - lastMs_ < 200)))

@@ -1,16 +1,17 @@
 #include "ingest_bench.h"
 
 #include "ingest/bulk_loader.h"
-#include "ingest/hash_embedder.h"
-#include "ingest/index_progress.h"
+#include "ingest/corpus_embedder.h"
+#include "ingest/corpus_model.h"
+#include "ingest/corpus_model_store.h"
+#include "ingest/corpus_training.h"
+#include "ingest/corpus_version.h"
 #include "ingest/prepared_source.h"
+#include "ingest/source_writer.h"
 #include "synthetic_corpus.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
-
-#include <atomic>
-#include <thread>
 
 namespace ac::bench {
 
@@ -18,54 +19,49 @@ using namespace ac::ingest;
 
 namespace {
 
-constexpr const char* kBenchMerchant = "bench";
+const QString kRowsMerchant = QStringLiteral("bench-ingest-rows");
+const QString kBulkMerchant = QStringLiteral("bench-ingest-bulk");
+const QString kSmallMerchant = QStringLiteral("bench-ingest-small");
 
-constexpr const char* kCreateSchema = R"SQL(
-DROP SCHEMA IF EXISTS ac_bench CASCADE;
-CREATE SCHEMA ac_bench;
-CREATE TABLE ac_bench.merchants (LIKE public.merchants INCLUDING ALL);
-CREATE TABLE ac_bench.support_documents (LIKE public.support_documents INCLUDING ALL);
-CREATE TABLE ac_bench.corpus_versions (LIKE public.corpus_versions INCLUDING ALL);
-CREATE TABLE ac_bench.chunks (LIKE public.chunks INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING IDENTITY
-                              INCLUDING CONSTRAINTS);
-ALTER TABLE ac_bench.chunks ADD PRIMARY KEY (id),
-    ADD CONSTRAINT chunks_source_key UNIQUE NULLS NOT DISTINCT (document_id, ticket_id, corpus_version, chunk_index);
-CREATE INDEX ON ac_bench.chunks (merchant_id, corpus_version);
-INSERT INTO ac_bench.merchants (id, name, plan) VALUES ('bench', 'Ingest benchmark', 'pro');
-)SQL";
-constexpr const char* kSearchPath = "SELECT set_config('search_path', 'ac_bench, public', false)";
-constexpr const char* kResetSearchPath = "SELECT set_config('search_path', '\"$user\", public', false)";
-constexpr const char* kDropSchema = "DROP SCHEMA IF EXISTS ac_bench CASCADE";
+constexpr const char* kCreateMerchant = "INSERT INTO merchants (id, name, plan) VALUES ($1, 'Ingest benchmark', 'pro')";
+// The partition goes first (no row-by-row delete through the statistics triggers), then the
+// merchant with everything that cascades from it.
+constexpr const char* kDropPartition =
+    "SELECT format('DROP TABLE IF EXISTS %I.%I', app.chunks_schema(), app.chunk_partition_name($1))";
+constexpr const char* kDropMerchant = "DELETE FROM merchants WHERE id = $1";
+constexpr const char* kChunkCount = "SELECT count(*) FROM chunks WHERE merchant_id = $1";
+constexpr const char* kGraphSize =
+    "SELECT pg_size_pretty(sum(pg_relation_size(format('%I.%I', app.chunks_schema(), g.graph)::regclass))) "
+    "FROM app.partition_graphs($1) g";
 
 // The seed's loader, row by row: one INSERT ... ON CONFLICT per chunk, text-format vectors.
 constexpr const char* kRowDocument =
     "INSERT INTO support_documents (id, merchant_id, title, full_text, category, acl, source_path, content_hash) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, "
     "full_text = EXCLUDED.full_text, acl = EXCLUDED.acl, content_hash = EXCLUDED.content_hash, updated_at = now()";
-constexpr const char* kRowVersion =
-    "INSERT INTO corpus_versions (merchant_id, version, embedding_provider, embedding_model, embedding_dims, "
-    " embedding_version, chunker_version, state, activated_at) VALUES ($1, 1, $2, $3, $4, $5, $6, 'live', now()) "
-    "ON CONFLICT DO NOTHING";
 constexpr const char* kRowChunk =
     "INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, heading_path, section, "
     " citation, chunk_text, content_hash, token_count, embedding, embedding_model, chunker_version, metadata, acl, "
     " embedding_provider, embedding_dims, embedding_version) "
-    "VALUES ($1, 1, 'document', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
-    "ON CONFLICT ON CONSTRAINT chunks_source_key DO UPDATE SET chunk_text = EXCLUDED.chunk_text, "
-    " embedding = EXCLUDED.embedding, metadata = EXCLUDED.metadata, acl = EXCLUDED.acl";
-// The production graph's definition (migration 010), on the scratch table.
-constexpr const char* kGraphDefinition = "SELECT app.chunk_graph_definition()";
-constexpr const char* kCreateHnswOn = "CREATE INDEX chunks_embedding_hnsw ON ac_bench.chunks ";
-constexpr const char* kIndexSize = "SELECT pg_size_pretty(pg_relation_size('ac_bench.chunks_embedding_hnsw'))";
+    "VALUES ($1, $2, 'document', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
+    "ON CONFLICT (merchant_id, document_id, ticket_id, corpus_version, chunk_index) DO UPDATE SET "
+    " chunk_text = EXCLUDED.chunk_text, embedding = EXCLUDED.embedding, metadata = EXCLUDED.metadata, acl = EXCLUDED.acl";
 
-std::vector<PreparedSource> generate(const IngestBenchOptions& options, int& documents, qint64& chunks)
+void dropScratch(db::PgConnection& conn, const QString& merchant)
+{
+    conn.exec(conn.exec(kDropPartition, db::PgParams().add(merchant)).text(0, 0));
+    conn.exec(kDropMerchant, db::PgParams().add(merchant));
+}
+
+std::vector<PreparedSource> generate(const IngestBenchOptions& options, const QString& merchant, int& documents,
+                                     qint64& chunks)
 {
     const SyntheticCorpus corpus({options.seed, 1, 1, 1, 0.0});
     std::vector<PreparedSource> out;
     chunks = 0;
     for (int i = 0; chunks < options.chunks; ++i) {
         DocumentSource d = corpus.document(0, i);
-        d.merchantId = QString::fromLatin1(kBenchMerchant);
+        d.merchantId = merchant;
         out.push_back(prepareDocument(d, ChunkerOptions{}));
         chunks += static_cast<qint64>(out.back().chunks.size());
     }
@@ -73,14 +69,51 @@ std::vector<PreparedSource> generate(const IngestBenchOptions& options, int& doc
     return out;
 }
 
-PathTiming rowByRow(db::PgConnection& conn, const std::vector<PreparedSource>& sources, qint64 total,
-                    const ProgressFn& progress)
+// A ticket or FAQ export: each document one sentence, a customer's first message.
+std::vector<PreparedSource> oneSentenceDocuments(const IngestBenchOptions& options)
 {
-    HashEmbedder embedder;
+    const SyntheticCorpus corpus({options.seed, 1, 1, 1, 0.0});
+    std::vector<PreparedSource> out;
+    for (int i = 0; i < options.smallDocuments; ++i) {
+        const TicketSource t = corpus.ticket(0, i);
+        DocumentSource d;
+        d.id = QStringLiteral("bench-ingest-small-%1").arg(i);
+        d.merchantId = kSmallMerchant;
+        d.title = QStringLiteral("Question %1").arg(i);
+        d.acl = {QStringLiteral("role:staff")};
+        const QString body = t.messages.front().body;
+        const qsizetype end = body.indexOf(QLatin1Char('.'));
+        d.markdown = end > 0 ? body.left(end + 1) : body;
+        out.push_back(prepareDocument(d, ChunkerOptions{}));
+    }
+    return out;
+}
+
+QStringList embedTexts(const std::vector<PreparedSource>& sources)
+{
+    QStringList texts;
+    for (const PreparedSource& s : sources)
+        for (const Chunk& c : s.chunks)
+            texts << c.embedText();
+    return texts;
+}
+
+// For a merchant that has none: its corpus version 1 for this embedder (and its partition and graph).
+void createLiveVersion(db::PgConnection& conn, const QString& merchant, const EmbeddingSpec& spec)
+{
+    db::Transaction tx(conn);
+    lockMerchantCorpus(conn, merchant);
+    ensureLiveCorpus(conn, merchant, spec, SourceWriter::chunkerVersion());
+    tx.commit();
+}
+
+PathTiming rowByRow(db::PgConnection& conn, Embedder& embedder, const std::vector<PreparedSource>& sources,
+                    qint64 total, const ProgressFn& progress)
+{
     const EmbeddingSpec spec = embedder.spec();
-    const QString chunker = ChunkerOptions{}.version();
-    conn.exec(kRowVersion, db::PgParams().add(kBenchMerchant).add(spec.provider).add(spec.model).add(spec.dims)
-                               .add(spec.version).add(chunker));
+    const QString chunker = SourceWriter::chunkerVersion();
+    createLiveVersion(conn, kRowsMerchant, spec);
+    const int version = liveCorpus(conn, kRowsMerchant)->version;
     const ProgressMeter meter(QStringLiteral("row-by-row"), total);
     QElapsedTimer timer;
     timer.start();
@@ -90,15 +123,16 @@ PathTiming rowByRow(db::PgConnection& conn, const std::vector<PreparedSource>& s
         for (const Chunk& c : s.chunks)
             texts << c.embedText();
         const std::vector<Embedding> vectors = embedder.embed(texts);
+        const QString id = QStringLiteral("rows-") + s.document.id;  // document ids are global
         db::Transaction tx(conn);
-        conn.exec(kRowDocument, db::PgParams().add(s.document.id).add(kBenchMerchant).add(s.document.title)
+        conn.exec(kRowDocument, db::PgParams().add(id).add(kRowsMerchant).add(s.document.title)
                                     .add(s.document.markdown).add(s.document.category).addTextArray(s.document.acl)
                                     .add(s.document.sourcePath).add(s.contentHash()));
         for (size_t i = 0; i < s.chunks.size(); ++i) {
             const Chunk& c = s.chunks[i];
-            conn.exec(kRowChunk, db::PgParams().add(kBenchMerchant).add(s.document.id).add(c.index).add(c.headingPath)
-                                     .add(c.section).add(c.citation).add(c.text).add(c.contentHash).add(c.tokenCount)
-                                     .addVector(vectors[i]).add(spec.model).add(chunker)
+            conn.exec(kRowChunk, db::PgParams().add(kRowsMerchant).add(version).add(id).add(c.index)
+                                     .add(c.headingPath).add(c.section).add(c.citation).add(c.text).add(c.contentHash)
+                                     .add(c.tokenCount).addVector(vectors[i]).add(spec.model).add(chunker)
                                      .addBytes(QJsonDocument(c.metadata).toJson(QJsonDocument::Compact))
                                      .addTextArray(s.document.acl).add(spec.provider).add(spec.dims).add(spec.version));
         }
@@ -107,65 +141,42 @@ PathTiming rowByRow(db::PgConnection& conn, const std::vector<PreparedSource>& s
         if (progress && (done % 2000) < static_cast<qint64>(s.chunks.size()))
             progress(meter.at(done));
     }
-    return {done, timer.nsecsElapsed() / 1e9};
+    return {done, timer.nsecsElapsed() / 1e9, 0.0};
 }
 
-PathTiming bulk(db::PgConnection& conn, const std::vector<PreparedSource>& sources, int batchChunks,
-                const ProgressFn& progress, const QString& phase)
+PathTiming bulk(db::PgConnection& conn, const QString& conninfo, Embedder& embedder, const QString& merchant,
+                std::vector<PreparedSource> sources, int batchChunks, const ProgressFn& progress, const QString& phase)
 {
-    HashEmbedder embedder;
     BulkLoader loader(conn, embedder, {}, batchChunks);
+    loader.setProgressConninfo(conninfo);
     loader.setProgress([&](const LoadProgress& p) {
         if (progress) {
             LoadProgress named = p;
-            named.phase = phase;
+            named.phase = p.phase == QLatin1String("graphs") ? phase + QStringLiteral(": graphs") : phase;
             progress(named);
         }
     });
     QElapsedTimer timer;
     timer.start();
-    const IngestResult r = loader.load(QString::fromLatin1(kBenchMerchant), sources);
-    return {r.chunksWritten + r.chunksUnchanged, timer.nsecsElapsed() / 1e9};
+    const IngestResult r = loader.load(merchant, std::move(sources));
+    return {r.chunksWritten + r.chunksUnchanged, timer.nsecsElapsed() / 1e9, r.graphSeconds};
 }
 
-double buildIndex(db::PgConnection& conn, const QString& conninfo, const ProgressFn& progress)
+SmallDocumentsRun smallDocuments(db::PgConnection& conn, const QString& conninfo, const IngestBenchOptions& options,
+                                 const ProgressFn& progress)
 {
-    conn.exec("SET maintenance_work_mem = '1GB'");
-    const QByteArray createIndex = QByteArray(kCreateHnswOn) + conn.exec(kGraphDefinition).text(0, 0).toUtf8();
-    std::atomic<bool> finished{false};
-    const int pid = conn.backendPid();
-    std::thread watcher([&] {
-        if (!progress)
-            return;
-        db::PgConnection observer = db::PgConnection::open(conninfo);
-        QElapsedTimer timer;
-        timer.start();
-        while (!finished) {
-            if (const auto p = readIndexBuildProgress(observer, pid)) {
-                LoadProgress lp{QStringLiteral("hnsw: ") + p->phase, p->tuplesTotal > 0 ? p->tuplesDone : p->blocksDone,
-                                p->tuplesTotal > 0 ? p->tuplesTotal : p->blocksTotal, timer.nsecsElapsed() / 1e9, 0, -1};
-                if (lp.done > 0 && lp.elapsedSec > 0) {
-                    lp.ratePerSec = lp.done / lp.elapsedSec;
-                    lp.etaSec = (lp.total - lp.done) / lp.ratePerSec;
-                }
-                progress(lp);
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        }
-    });
+    std::vector<PreparedSource> sources = oneSentenceDocuments(options);
+    SmallDocumentsRun run;
+    run.documents = static_cast<int>(sources.size());
+    conn.exec(kCreateMerchant, db::PgParams().add(kSmallMerchant));
     QElapsedTimer timer;
     timer.start();
-    try {
-        conn.exec(createIndex.constData());
-    } catch (...) {
-        finished = true;
-        watcher.join();
-        throw;
-    }
-    const double seconds = timer.nsecsElapsed() / 1e9;
-    finished = true;
-    watcher.join();
-    return seconds;
+    // As `ragctl load` does for a merchant's first load: a model trained on what is about to be written.
+    std::unique_ptr<Embedder> embedder = embedderForLoad(conn, kSmallMerchant, EmbedderConfig{}, embedTexts(sources));
+    run.trainingSeconds = timer.nsecsElapsed() / 1e9;
+    run.load = bulk(conn, conninfo, *embedder, kSmallMerchant, std::move(sources), options.batchChunks, progress,
+                    QStringLiteral("small docs"));
+    return run;
 }
 
 } // namespace
@@ -173,49 +184,53 @@ double buildIndex(db::PgConnection& conn, const QString& conninfo, const Progres
 IngestBenchReport runIngestBench(db::PgConnection& conn, const QString& conninfo, const IngestBenchOptions& options,
                                  const ProgressFn& progress)
 {
+    for (const QString& m : {kRowsMerchant, kBulkMerchant, kSmallMerchant})
+        dropScratch(conn, m);  // what a killed run left
+
     IngestBenchReport report;
     QElapsedTimer timer;
     timer.start();
-    const std::vector<PreparedSource> sources = generate(options, report.documents, report.chunks);
+    std::vector<PreparedSource> sources = generate(options, kBulkMerchant, report.documents, report.chunks);
     report.chunkingSeconds = timer.nsecsElapsed() / 1e9;
 
-    QStringList texts;
-    for (const PreparedSource& s : sources)
-        for (const Chunk& c : s.chunks)
-            texts << c.embedText();
-    HashEmbedder embedder;
+    QStringList texts = embedTexts(sources);
+    timer.restart();
+    auto model = std::make_shared<const CorpusModel>(CorpusModel::train(texts, CorpusModelOptions{}, progress));
+    report.trainingSeconds = timer.nsecsElapsed() / 1e9;
+    report.dims = model->dims();
+    CorpusEmbedder embedder(model);
     timer.restart();
     for (qsizetype i = 0; i < texts.size(); i += 1000)
         embedder.embed(texts.mid(i, 1000));
-    report.hashEmbedOnly = {texts.size(), timer.nsecsElapsed() / 1e9};
+    report.embedOnly = {texts.size(), timer.nsecsElapsed() / 1e9, 0.0};
     texts.clear();
 
     try {
-        if (options.rowByRow) {
-            conn.execScript(QString::fromLatin1(kCreateSchema));
-            conn.exec(kSearchPath);
-            report.rowByRow = rowByRow(conn, sources, report.chunks, progress);
-            conn.exec(kResetSearchPath);
+        for (const QString& m : {kRowsMerchant, kBulkMerchant}) {
+            conn.exec(kCreateMerchant, db::PgParams().add(m));
+            saveCorpusModel(conn, m, *model, report.trainingSeconds);
         }
-        conn.execScript(QString::fromLatin1(kCreateSchema));
-        conn.exec(kSearchPath);
-        report.bulk = bulk(conn, sources, options.batchChunks, progress, QStringLiteral("bulk"));
-        report.bulkRerun = bulk(conn, sources, options.batchChunks, progress, QStringLiteral("bulk re-run"));
-        conn.exec(kResetSearchPath);
-        if (options.buildIndex) {
-            conn.exec("ANALYZE ac_bench.chunks");
-            report.indexSeconds = buildIndex(conn, conninfo, progress);
-            report.indexSize = conn.exec(kIndexSize).text(0, 0);
-        }
+        if (options.rowByRow)
+            report.rowByRow = rowByRow(conn, embedder, sources, report.chunks, progress);
+        report.bulk = bulk(conn, conninfo, embedder, kBulkMerchant, sources, options.batchChunks, progress,
+                           QStringLiteral("bulk"));
+        report.bulkRerun = bulk(conn, conninfo, embedder, kBulkMerchant, std::move(sources), options.batchChunks,
+                                progress, QStringLiteral("bulk re-run"));
+        if (conn.exec(kChunkCount, db::PgParams().add(kBulkMerchant)).integer(0, 0) != report.chunks)
+            throw std::runtime_error("the bulk path did not store every chunk");
+        if (report.rowByRow && conn.exec(kChunkCount, db::PgParams().add(kRowsMerchant)).integer(0, 0) != report.chunks)
+            throw std::runtime_error("the row-by-row path did not store every chunk");
+        report.graphSize = conn.exec(kGraphSize, db::PgParams().add(kBulkMerchant)).text(0, 0);
+        if (options.smallDocuments > 0)
+            report.small = smallDocuments(conn, conninfo, options, progress);
     } catch (...) {
-        if (conn.isOk() && !conn.inTransaction() && !options.keepSchema) {
-            conn.exec(kResetSearchPath);
-            conn.exec(kDropSchema);
-        }
+        if (conn.isOk() && !conn.inTransaction())
+            for (const QString& m : {kRowsMerchant, kBulkMerchant, kSmallMerchant})
+                dropScratch(conn, m);
         throw;
     }
-    if (!options.keepSchema)
-        conn.exec(kDropSchema);
+    for (const QString& m : {kRowsMerchant, kBulkMerchant, kSmallMerchant})
+        dropScratch(conn, m);
     return report;
 }
 

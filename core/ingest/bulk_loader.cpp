@@ -1,10 +1,16 @@
 #include "ingest/bulk_loader.h"
 
 #include "ingest/corpus_version.h"
+#include "ingest/ingest_sql.h"
 
 #include <future>
 
 namespace ac::ingest {
+
+namespace {
+// Below this many written chunks autovacuum's statistics are close enough.
+constexpr int kAnalyzeAfterChunks = 2000;
+} // namespace
 
 BulkLoader::BulkLoader(db::PgConnection& conn, Embedder& embedder, WriteOptions options, int batchChunks)
     : writer_(conn, embedder, options), embedder_(embedder), batchChunks_(std::max(1, batchChunks)), conn_(conn)
@@ -64,6 +70,8 @@ IngestResult BulkLoader::load(const QString& merchantId, std::vector<PreparedSou
         result.graphsBuilt = restored.graphs;
         result.graphSeconds = restored.seconds;
     }
+    if (result.chunksWritten >= kAnalyzeAfterChunks)
+        conn_.exec(sql::kAnalyzePartition, db::PgParams().add(merchantId));
     return result;
 }
 

@@ -148,6 +148,9 @@ inline constexpr const char* kDeleteStaleTicketChunks =
     "DELETE FROM chunks c USING ac_ticket_staging s WHERE c.merchant_id = $1 AND c.document_id IS NULL "
     "AND c.ticket_id = s.id AND c.corpus_version = $2 AND c.chunk_index >= s.chunk_count";
 
+// Statistics for the merchant's partition after a large load (migration 018).
+inline constexpr const char* kAnalyzePartition = "SELECT app.analyze_chunk_partition($1)";
+
 // Reuse planning: $1 merchant, $2 version, $3 model, $4 provider version, $5 source ids.
 inline constexpr const char* kExistingDocumentHashes =
     "SELECT document_id, chunk_index, content_hash FROM chunks WHERE merchant_id = $1 AND corpus_version = $2 "

@@ -11,7 +11,9 @@ namespace ac::ingest {
 // Sends batches of config.batchSize texts; retries 429, 5xx, timeouts and refused connections with
 // exponential backoff (honouring Retry-After); refuses vectors whose dimension is not config.dims;
 // returns unit-normalised vectors. Blocks the calling thread (runs a local event loop), so call it
-// from a worker thread in the GUI.
+// from a worker thread in the GUI. Each request has its own network manager and event loop on the
+// calling thread, so any thread may call it (the bulk loader embeds the next batch on a worker
+// while it writes the current one).
 class OpenAiEmbedder : public Embedder {
 public:
     static constexpr const char* kVersion = "openai-compat-1";
@@ -22,6 +24,7 @@ public:
 
     EmbeddingSpec spec() const override;
     std::vector<Embedding> embed(const QStringList& texts) override;
+    bool threadSafe() const override { return true; }
 
     QString endpoint() const;
 

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <future>
 #include <deque>
 
 using namespace ac::ingest;
@@ -108,6 +109,20 @@ private slots:
         }
         QCOMPARE(embedder.spec().provider, QStringLiteral("openai"));
         QCOMPARE(embedder.spec().model, QStringLiteral("stub-model"));
+    }
+
+    // The bulk loader embeds the next batch on a worker thread while it writes the current one.
+    void embedsFromAWorkerThread()
+    {
+        StubServer server({QStringLiteral("429"), QStringLiteral("ok")}, 8);
+        OpenAiEmbedder embedder(config(server.url(), 8));
+        QVERIFY(embedder.threadSafe());
+        std::future<std::vector<Embedding>> worker =
+            std::async(std::launch::async, [&embedder] { return embedder.embed(texts(100)); });
+        while (worker.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
+            QCoreApplication::processEvents();  // the stub server lives on this thread
+        QCOMPARE(worker.get().size(), size_t(100));
+        QCOMPARE(server.requests, 3);  // a 429 retried, then 64 + 36
     }
 
     void retriesAfter429And500()
