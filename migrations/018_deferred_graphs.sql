@@ -129,5 +129,59 @@ BEGIN
 END
 $$;
 
+-- Batch writes of one merchant now run side by side (they share the corpus lock; the bulk loader
+-- writes on two connections). Their statistics updates touch the same lexeme rows in an order of
+-- the planner's choosing, so two of them could deadlock: each first takes a per-merchant lock,
+-- held to commit. The statement's own work (to_tsvector, heap, indexes) is done before the trigger
+-- fires, so that is what overlaps; the statistics of one merchant are written one transaction at a
+-- time. As migration 013 otherwise.
+CREATE OR REPLACE FUNCTION app.maintain_lexical_statistics() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+    source text := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT merchant_id, corpus_version, search_tsv, 1 AS sign FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT merchant_id, corpus_version, search_tsv, -1 AS sign FROM old_rows'
+        ELSE 'SELECT merchant_id, corpus_version, search_tsv, 1 AS sign FROM new_rows '
+             'UNION ALL SELECT merchant_id, corpus_version, search_tsv, -1 FROM old_rows' END;
+BEGIN
+    EXECUTE 'SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(''ac.lexical-statistics:'' || m, 0)) '
+         || 'FROM (SELECT DISTINCT merchant_id AS m FROM (' || source || ') AS s ORDER BY 1) AS x';
+    EXECUTE 'WITH d AS MATERIALIZED (' || source || '), '
+         || 'delta AS (SELECT d.merchant_id, d.corpus_version, sum(d.sign)::bigint AS chunks, '
+         || '          sum(d.sign * app.tsvector_tokens(d.search_tsv))::bigint AS tokens '
+         || '          FROM d GROUP BY 1, 2), '
+         || 'updated AS (UPDATE public.chunk_lexical_totals s SET chunks = s.chunks + delta.chunks, '
+         || '            tokens = s.tokens + delta.tokens FROM delta '
+         || '            WHERE s.merchant_id = delta.merchant_id AND s.corpus_version = delta.corpus_version '
+         || '            RETURNING s.merchant_id, s.corpus_version) '
+         || 'INSERT INTO public.chunk_lexical_totals AS s (merchant_id, corpus_version, chunks, tokens) '
+         || 'SELECT delta.merchant_id, delta.corpus_version, delta.chunks, delta.tokens FROM delta '
+         || 'WHERE delta.chunks > 0 AND NOT EXISTS (SELECT 1 FROM updated u WHERE u.merchant_id = delta.merchant_id '
+         || '      AND u.corpus_version = delta.corpus_version) '
+         || 'ORDER BY 1, 2 '
+         || 'ON CONFLICT (merchant_id, corpus_version) DO UPDATE SET chunks = s.chunks + excluded.chunks, '
+         || '   tokens = s.tokens + excluded.tokens';
+    EXECUTE 'WITH d AS MATERIALIZED (' || source || '), '
+         || 'delta AS (SELECT d.merchant_id, d.corpus_version, u.lexeme, sum(d.sign)::bigint AS chunks '
+         || '          FROM d CROSS JOIN LATERAL pg_catalog.unnest(d.search_tsv) AS u '
+         || '          GROUP BY 1, 2, 3 HAVING sum(d.sign) <> 0), '
+         || 'updated AS (UPDATE public.chunk_lexemes s SET chunks = s.chunks + delta.chunks FROM delta '
+         || '            WHERE s.merchant_id = delta.merchant_id AND s.corpus_version = delta.corpus_version '
+         || '              AND s.lexeme = delta.lexeme '
+         || '            RETURNING s.merchant_id, s.corpus_version, s.lexeme) '
+         || 'INSERT INTO public.chunk_lexemes AS s (merchant_id, corpus_version, lexeme, chunks) '
+         || 'SELECT delta.merchant_id, delta.corpus_version, delta.lexeme, delta.chunks FROM delta '
+         || 'WHERE delta.chunks > 0 AND NOT EXISTS (SELECT 1 FROM updated u WHERE u.merchant_id = delta.merchant_id '
+         || '      AND u.corpus_version = delta.corpus_version AND u.lexeme = delta.lexeme) '
+         || 'AND EXISTS (SELECT 1 FROM public.corpus_versions v WHERE v.merchant_id = delta.merchant_id '
+         || '      AND v.version = delta.corpus_version) '
+         || 'ORDER BY 1, 2, 3 '
+         || 'ON CONFLICT (merchant_id, corpus_version, lexeme) DO UPDATE SET chunks = s.chunks + excluded.chunks';
+    RETURN NULL;
+END
+$$;
+
 REVOKE ALL ON FUNCTION app.partition_graphs(text), app.defer_graphs(text), app.graphs_deferred(text),
     app.restore_graphs(text), app.analyze_chunk_partition(text) FROM PUBLIC;

@@ -179,7 +179,7 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
             texts << chunk.embedText();
     auto embedder = ingest::embedderForLoad(conn, merchant, config, texts);
     ingest::BulkLoader loader(conn, *embedder, options, batch);
-    loader.setProgressConninfo(prepared.conninfo);
+    loader.setConninfo(prepared.conninfo);
     loader.setGraphPolicy(*graphPolicy);
     if (plan)
         loader.setSync(*plan);

@@ -148,7 +148,7 @@ PathTiming bulk(db::PgConnection& conn, const QString& conninfo, Embedder& embed
                 std::vector<PreparedSource> sources, int batchChunks, const ProgressFn& progress, const QString& phase)
 {
     BulkLoader loader(conn, embedder, {}, batchChunks);
-    loader.setProgressConninfo(conninfo);
+    loader.setConninfo(conninfo);
     loader.setProgress([&](const LoadProgress& p) {
         if (progress) {
             LoadProgress named = p;

@@ -82,9 +82,10 @@ CorpusVersion ensureLiveCorpus(db::PgConnection& conn, const QString& merchantId
     return *live;
 }
 
-void lockMerchantCorpus(db::PgConnection& conn, const QString& merchantId)
+void lockMerchantCorpus(db::PgConnection& conn, const QString& merchantId, CorpusLock mode)
 {
-    conn.exec(sql::kLockCorpusForTransaction, db::PgParams().add(merchantId));
+    conn.exec(mode == CorpusLock::Shared ? sql::kLockCorpusSharedForTransaction : sql::kLockCorpusForTransaction,
+              db::PgParams().add(merchantId));
 }
 
 } // namespace ac::ingest

@@ -30,8 +30,10 @@ void requireMerchant(db::PgConnection& conn, const QString& merchantId);
 // (any dimension count can be stored since migration 016).
 void checkCompatible(const CorpusVersion& live, const EmbeddingSpec& spec, const QString& merchantId);
 
-// Serialises writers of one merchant's corpus inside the current transaction: ingests queue behind
-// each other and behind a re-embed's switch.
-void lockMerchantCorpus(db::PgConnection& conn, const QString& merchantId);
+// Locks one merchant's corpus for the current transaction. Exclusive: alone (creating the first
+// version, deferring graphs, sync deletes). Shared: beside other batch writes of the merchant, but
+// never during a re-embed or an exclusive holder.
+enum class CorpusLock { Exclusive, Shared };
+void lockMerchantCorpus(db::PgConnection& conn, const QString& merchantId, CorpusLock mode = CorpusLock::Exclusive);
 
 } // namespace ac::ingest

@@ -4,14 +4,21 @@
 // temp tables, then merged set-based; all of it runs in one transaction per batch.
 namespace ac::ingest::sql {
 
-// One advisory lock per merchant corpus, shared by ingests (held for their transaction) and
-// re-embeds (held across theirs): the three statements must name the same key.
+// One advisory lock per merchant corpus, held by ingests for their transaction (shared by batch
+// writes, exclusive where the corpus itself changes) and by re-embeds across theirs: the four
+// statements must name the same key.
 inline constexpr const char* kLockCorpusForTransaction =
     "SELECT pg_advisory_xact_lock(hashtextextended('ac.corpus:' || $1, 0))";
+inline constexpr const char* kLockCorpusSharedForTransaction =
+    "SELECT pg_advisory_xact_lock_shared(hashtextextended('ac.corpus:' || $1, 0))";
 inline constexpr const char* kLockCorpus = "SELECT pg_advisory_lock(hashtextextended('ac.corpus:' || $1, 0))";
 inline constexpr const char* kUnlockCorpus = "SELECT pg_advisory_unlock(hashtextextended('ac.corpus:' || $1, 0))";
 
 inline constexpr const char* kStagingExists = "SELECT to_regclass('pg_temp.ac_chunk_staging') IS NOT NULL";
+
+// A batch of 2,000 chunks stages 10-20 MB; with the default 8 MB of temp_buffers it went through
+// temporary files. Settable only before the session's first temporary table.
+inline constexpr const char* kStagingBuffers = "SELECT set_config('temp_buffers', '64MB', false)";
 
 inline constexpr const char* kCreateStaging = R"SQL(
 CREATE TEMP TABLE IF NOT EXISTS ac_document_staging (

@@ -127,8 +127,14 @@ int SourceWriter::embedMissing(std::vector<PreparedSource>& batch)
 
 void SourceWriter::ensureStaging()
 {
-    if (!conn_.exec(sql::kStagingExists).boolean(0, 0))
-        conn_.execScript(QString::fromLatin1(sql::kCreateStaging));
+    if (conn_.exec(sql::kStagingExists).boolean(0, 0))
+        return;
+    try {
+        conn_.exec(sql::kStagingBuffers);
+    } catch (const db::DbError&) {
+        // This session used temporary tables before: they keep the buffers they have.
+    }
+    conn_.execScript(QString::fromLatin1(sql::kCreateStaging));
 }
 
 void SourceWriter::stageSources(std::vector<PreparedSource>& batch)
@@ -260,7 +266,8 @@ void SourceWriter::write(const BatchPlan& plan, std::vector<PreparedSource>& bat
         return;
     ensureStaging();
     db::Transaction tx(conn_);
-    lockMerchantCorpus(conn_, plan.merchantId);
+    // A merchant with a live version takes writes side by side; creating the first one is done alone.
+    lockMerchantCorpus(conn_, plan.merchantId, plan.version ? CorpusLock::Shared : CorpusLock::Exclusive);
     const CorpusVersion live = ensureLiveCorpus(conn_, plan.merchantId, spec_, chunkerVersion());
     if (plan.version && *plan.version != live.version)
         throw IngestError(QStringLiteral("merchant %1's live corpus changed from version %2 to %3 during this load "

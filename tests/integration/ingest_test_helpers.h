@@ -4,6 +4,7 @@
 
 #include "db/pg_connection.h"
 #include "ingest/hash_embedder.h"
+#include "ingest/prepared_source.h"
 #include "ingest/source_records.h"
 
 #include <QStringList>
@@ -70,6 +71,37 @@ inline QStringList column(db::PgConnection& conn, const char* sql, const db::PgP
         out << row.join(QLatin1Char('|'));
     }
     return out;
+}
+
+// `count` documents of one sentence each (a ticket or FAQ export), ids `<merchant>-<prefix>-<i>`.
+inline std::vector<ingest::PreparedSource> oneSentenceDocuments(const QString& merchant, const QString& prefix, int count)
+{
+    std::vector<ingest::PreparedSource> sources;
+    for (int i = 0; i < count; ++i) {
+        ingest::DocumentSource d;
+        d.id = QStringLiteral("%1-%2-%3").arg(merchant, prefix).arg(i);
+        d.merchantId = merchant;
+        d.title = QStringLiteral("Question %1").arg(i);
+        d.acl = {QStringLiteral("role:staff")};
+        d.markdown = QStringLiteral("Refunds for order %1 reach the card within %2 business days; exchanges of the %3 "
+                                    "take longer.").arg(1000 + i).arg(3 + i % 7).arg(i % 2 ? "widget" : "gadget");
+        sources.push_back(ingest::prepareDocument(d, ingest::ChunkerOptions{}));
+    }
+    return sources;
+}
+
+// Rows where the BM25 statistics differ from a recomputation from the merchant's chunks (0 = exact).
+inline qint64 lexicalStatisticsDrift(db::PgConnection& conn, const QString& merchant)
+{
+    return conn.exec(
+        "WITH fresh AS (SELECT c.corpus_version, u.lexeme, count(*) AS n FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) u "
+        "               WHERE c.merchant_id = $1 GROUP BY 1, 2), "
+        "     kept AS (SELECT corpus_version, lexeme, chunks AS n FROM chunk_lexemes WHERE merchant_id = $1 AND chunks > 0) "
+        "SELECT (SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL "
+        "                              (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) AS d) "
+        "     + (SELECT count(*) FROM chunk_lexical_totals t WHERE t.merchant_id = $1 "
+        "        AND t.chunks <> (SELECT count(*) FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = t.corpus_version))",
+        db::PgParams().add(merchant)).integer(0, 0);
 }
 
 } // namespace ac::test

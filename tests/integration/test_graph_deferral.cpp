@@ -5,7 +5,6 @@
 #include "ingest/bulk_loader.h"
 #include "ingest/graph_deferral.h"
 #include "ingest/hash_embedder.h"
-#include "ingest/prepared_source.h"
 #include "ingest_test_helpers.h"
 #include "support/ragctl_runner.h"
 #include "support/test_database.h"
@@ -17,21 +16,6 @@ using namespace ac;
 namespace {
 
 constexpr int kDims = 64;
-
-std::vector<ingest::PreparedSource> oneSentenceDocuments(const QString& merchant, const QString& prefix, int count)
-{
-    std::vector<ingest::PreparedSource> sources;
-    for (int i = 0; i < count; ++i) {
-        ingest::DocumentSource d;
-        d.id = QStringLiteral("%1-%2-%3").arg(merchant, prefix).arg(i);
-        d.merchantId = merchant;
-        d.title = QStringLiteral("Question %1").arg(i);
-        d.acl = {QStringLiteral("role:staff")};
-        d.markdown = QStringLiteral("Refunds for order %1 reach the card within %2 business days.").arg(1000 + i).arg(3 + i % 7);
-        sources.push_back(ingest::prepareDocument(d, ingest::ChunkerOptions{}));
-    }
-    return sources;
-}
 
 QStringList graphDefinitions(db::PgConnection& conn, const QString& merchant)
 {
@@ -76,7 +60,7 @@ private slots:
     {
         db::PgConnection conn = test::TestDatabase::instance().connect();
         test::createMerchant(conn, QStringLiteral("gd1"));
-        const ingest::IngestResult r = load(conn, QStringLiteral("gd1"), oneSentenceDocuments(QStringLiteral("gd1"), QStringLiteral("q"), 2500));
+        const ingest::IngestResult r = load(conn, QStringLiteral("gd1"), test::oneSentenceDocuments(QStringLiteral("gd1"), QStringLiteral("q"), 2500));
         QCOMPARE(r.chunksWritten, 2500);
         QCOMPARE(r.graphsBuilt, 1);
         QVERIFY(r.graphSeconds > 0);
@@ -87,7 +71,7 @@ private slots:
                  qPrintable(graphs.first()));
 
         // A small load next to 2,500 chunks goes into the graph as it is.
-        const ingest::IngestResult small = load(conn, QStringLiteral("gd1"), oneSentenceDocuments(QStringLiteral("gd1"), QStringLiteral("s"), 50));
+        const ingest::IngestResult small = load(conn, QStringLiteral("gd1"), test::oneSentenceDocuments(QStringLiteral("gd1"), QStringLiteral("s"), 50));
         QCOMPARE(small.chunksWritten, 50);
         QCOMPARE(small.graphsBuilt, 0);
         QCOMPARE(graphDefinitions(conn, QStringLiteral("gd1")), graphs);
@@ -97,7 +81,7 @@ private slots:
     {
         db::PgConnection conn = test::TestDatabase::instance().connect();
         test::createMerchant(conn, QStringLiteral("gd2"));
-        const ingest::IngestResult r = load(conn, QStringLiteral("gd2"), oneSentenceDocuments(QStringLiteral("gd2"), QStringLiteral("q"), 2500),
+        const ingest::IngestResult r = load(conn, QStringLiteral("gd2"), test::oneSentenceDocuments(QStringLiteral("gd2"), QStringLiteral("q"), 2500),
                                             ingest::GraphPolicy::Keep);
         QCOMPARE(r.graphsBuilt, 0);
         QCOMPARE(graphDefinitions(conn, QStringLiteral("gd2")).size(), 1);  // created with the corpus version
@@ -108,7 +92,7 @@ private slots:
         db::PgConnection conn = test::TestDatabase::instance().connect();
         const QString m = QStringLiteral("gd3");
         test::createMerchant(conn, m);
-        load(conn, m, oneSentenceDocuments(m, QStringLiteral("q"), 300));
+        load(conn, m, test::oneSentenceDocuments(m, QStringLiteral("q"), 300));
         // A graph with its own parameters (as ragctl reindex --m leaves it).
         const QString name = conn.exec("SELECT graph FROM app.partition_graphs($1)", db::PgParams().add(m)).text(0, 0);
         conn.exec(QStringLiteral("DROP INDEX %1").arg(name));
@@ -126,7 +110,7 @@ private slots:
         QCOMPARE(nearest(conn, m), exact);  // searched exactly meanwhile
 
         // The next load of the merchant, however small, builds them first, with their own parameters.
-        const ingest::IngestResult r = load(conn, m, oneSentenceDocuments(m, QStringLiteral("s"), 5));
+        const ingest::IngestResult r = load(conn, m, test::oneSentenceDocuments(m, QStringLiteral("s"), 5));
         QCOMPARE(r.graphsBuilt, 0);  // restored before the load, not deferred by it
         QVERIFY(!ingest::graphsDeferred(conn, m));
         QCOMPARE(graphDefinitions(conn, m), before);
@@ -138,7 +122,7 @@ private slots:
         db::PgConnection conn = test::TestDatabase::instance().connect();
         const QString m = QStringLiteral("gd4");
         test::createMerchant(conn, m);
-        load(conn, m, oneSentenceDocuments(m, QStringLiteral("q"), 200));
+        load(conn, m, test::oneSentenceDocuments(m, QStringLiteral("q"), 200));
         QCOMPARE(ingest::deferGraphs(conn, m), 1);
         // A build that fails (here: cancelled by its statement timeout) leaves the deferral and no graph.
         conn.exec("SET statement_timeout = 1");
@@ -157,7 +141,7 @@ private slots:
         db::PgConnection conn = test::TestDatabase::instance().connect();
         const QString m = QStringLiteral("gd5");
         test::createMerchant(conn, m);
-        load(conn, m, oneSentenceDocuments(m, QStringLiteral("q"), 100));
+        load(conn, m, test::oneSentenceDocuments(m, QStringLiteral("q"), 100));
         ingest::deferGraphs(conn, m);
         const test::RagctlRun health = test::runRagctl(QStringLiteral("health"), {});
         QVERIFY2(health.out.contains(QStringLiteral("gd5: graphs deferred")), qPrintable(health.out));

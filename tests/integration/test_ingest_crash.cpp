@@ -2,6 +2,7 @@
 // middle of a load. Afterwards every document has all of its chunks or none, the lexical
 // statistics match the chunks, and running the load again gives what one clean load gives. The
 // loads defer the graphs (--graphs defer): a dead load leaves the deferral, the re-run builds them.
+#include "ingest_test_helpers.h"
 #include "support/test_database.h"
 
 #include <QDir>
@@ -34,11 +35,6 @@ void writeCorpus(const QString& folder, const QString& prefix)
                                    "unless the item was damaged in shipping.\n\n").arg(s).arg(i).arg(3 + s).toUtf8();
         file.write(body);
     }
-}
-
-void createMerchant(db::PgConnection& conn, const QString& id)
-{
-    conn.exec("INSERT INTO merchants (id, name, plan) VALUES ($1, $1, 'pro') ON CONFLICT DO NOTHING", db::PgParams().add(id));
 }
 
 QProcess* startLoad(const QString& merchant, const QString& folder)
@@ -100,17 +96,6 @@ qint64 partialDocuments(db::PgConnection& conn, const QString& merchant, qint64 
                      db::PgParams().add(merchant).add(chunksPerDocument)).integer(0, 0);
 }
 
-qint64 statisticsDrift(db::PgConnection& conn, const QString& merchant)
-{
-    return conn.exec(
-        "WITH fresh AS (SELECT c.corpus_version, u.lexeme, count(*) AS n FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) u "
-        "               WHERE c.merchant_id = $1 GROUP BY 1, 2), "
-        "     kept AS (SELECT corpus_version, lexeme, chunks AS n FROM chunk_lexemes WHERE merchant_id = $1 AND chunks > 0) "
-        "SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL "
-        "                      (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) AS d",
-        db::PgParams().add(merchant)).integer(0, 0);
-}
-
 bool graphsDeferred(db::PgConnection& conn, const QString& merchant)
 {
     return conn.exec("SELECT app.graphs_deferred($1)", db::PgParams().add(merchant)).boolean(0, 0);
@@ -143,7 +128,7 @@ private slots:
             QSKIP("AGENT_CONSOLE_RAGCTL is not set (run through ctest)");
         db::PgConnection conn = test::TestDatabase::instance().connect();
         for (const char* m : {"mclean", "mkill", "mdown"})
-            createMerchant(conn, QString::fromLatin1(m));
+            test::createMerchant(conn, QString::fromLatin1(m));
         writeCorpus(dir_.filePath("clean"), QStringLiteral("cl"));
         writeCorpus(dir_.filePath("kill"), QStringLiteral("kl"));
         writeCorpus(dir_.filePath("down"), QStringLiteral("dn"));
@@ -167,13 +152,13 @@ private slots:
         const qint64 loaded = conn.exec("SELECT count(*) FROM support_documents WHERE merchant_id = 'mkill'").integer(0, 0);
         QVERIFY(loaded > 0 && loaded < kDocuments);
         QCOMPARE(partialDocuments(conn, QStringLiteral("mkill"), chunksPerDocument_), 0);
-        QCOMPARE(statisticsDrift(conn, QStringLiteral("mkill")), 0);
+        QCOMPARE(test::lexicalStatisticsDrift(conn, QStringLiteral("mkill")), 0);
         QVERIFY(graphsDeferred(conn, QStringLiteral("mkill")));
         QCOMPARE(graphCount(conn, QStringLiteral("mkill")), 0);
 
         QCOMPARE(runLoad(QStringLiteral("mkill"), dir_.filePath("kill")), 0);
         QCOMPARE(chunkRows(conn, QStringLiteral("mkill"), QStringLiteral("kl")), clean_);
-        QCOMPARE(statisticsDrift(conn, QStringLiteral("mkill")), 0);
+        QCOMPARE(test::lexicalStatisticsDrift(conn, QStringLiteral("mkill")), 0);
         QVERIFY(!graphsDeferred(conn, QStringLiteral("mkill")));
         QCOMPARE(graphCount(conn, QStringLiteral("mkill")), graphCount(conn, QStringLiteral("mclean")));
     }
@@ -209,7 +194,7 @@ private slots:
         const qint64 loaded = conn.exec("SELECT count(*) FROM support_documents WHERE merchant_id = 'mdown'").integer(0, 0);
         QVERIFY(loaded < kDocuments);
         QCOMPARE(partialDocuments(conn, QStringLiteral("mdown"), chunksPerDocument_), 0);
-        QCOMPARE(statisticsDrift(conn, QStringLiteral("mdown")), 0);
+        QCOMPARE(test::lexicalStatisticsDrift(conn, QStringLiteral("mdown")), 0);
         QCOMPARE(conn.exec("SELECT count(*) FROM corpus_versions WHERE merchant_id = 'mdown' AND state = 'live'").integer(0, 0),
                  loaded > 0 ? 1 : 0);
 
