@@ -1,5 +1,7 @@
 #include "bench_corpus.h"
 
+#include "cli_support.h"
+
 #include "db/db_error.h"
 #include "ingest/bulk_loader.h"
 #include "ingest/prepared_source.h"
@@ -152,14 +154,61 @@ std::vector<BenchMerchant> planCorpus(const CorpusSpec& spec)
     return merchants;
 }
 
-qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const CorpusSpec& spec,
-                  const std::vector<BenchMerchant>& merchants, const std::function<void(const QString&)>& progress)
+std::vector<ingest::PreparedSource> merchantDocuments(const BenchMerchant& m, std::mt19937_64& rng)
 {
-    std::mt19937_64 rng(spec.seed);
     ingest::ChunkerOptions chunking;
     chunking.minTokens = 120;
     chunking.maxTokens = 300;
     chunking.overlapTokens = 0;
+    std::vector<ingest::PreparedSource> sources;
+    qint64 planned = 0;
+    for (int d = 0; planned < m.targetChunks; ++d) {
+        const Topic& topic = topics()[static_cast<size_t>(d) % topics().size()];
+        ingest::DocumentSource doc;
+        doc.id = QStringLiteral("%1-d%2").arg(m.id).arg(d);
+        doc.merchantId = m.id;
+        doc.title = QStringLiteral("%1 guide %2").arg(QString::fromLatin1(topic.name)).arg(d);
+        doc.title[0] = doc.title[0].toUpper();
+        doc.category = QString::fromLatin1(topic.name);
+        doc.acl = {QStringLiteral("role:staff"), QStringLiteral("topic:%1").arg(QLatin1String(topic.name))};
+        QString markdown = QStringLiteral("# %1\n\n").arg(doc.title);
+        const int sections = 4 + static_cast<int>(rng() % 6);
+        for (int s = 0; s < sections; ++s) {
+            markdown += QStringLiteral("## %1 %2\n\n").arg(doc.title, QLatin1String(topic.aspects[rng() % topic.aspects.size()]));
+            for (int p = 0; p < 3; ++p)
+                markdown += paragraph(topic, rng) + QStringLiteral("\n\n");
+        }
+        doc.markdown = markdown;
+        sources.push_back(ingest::prepareDocument(doc, chunking));
+        planned += static_cast<qint64>(sources.back().chunks.size());
+    }
+    return sources;
+}
+
+void addCorpusSpecOptions(QCommandLineParser& parser, const QString& defaultChunks)
+{
+    parser.addOptions({
+        {QStringLiteral("chunks"), QStringLiteral("Target corpus size in chunks."), QStringLiteral("n"), defaultChunks},
+        {QStringLiteral("merchants"), QStringLiteral("Merchants."), QStringLiteral("n"), QStringLiteral("40")},
+        {QStringLiteral("big-merchants"), QStringLiteral("Large tenants among them."), QStringLiteral("n"), QStringLiteral("2")},
+        {QStringLiteral("big-share"), QStringLiteral("Share of chunks the large tenants hold (percent)."), QStringLiteral("pct"), QStringLiteral("60")},
+    });
+}
+
+CorpusSpec corpusSpecOptions(const QCommandLineParser& parser)
+{
+    CorpusSpec spec;
+    spec.chunks = intOption(parser, QStringLiteral("chunks"), 100, 100000000);
+    spec.merchants = intOption(parser, QStringLiteral("merchants"), 1, 100000);
+    spec.bigMerchants = intOption(parser, QStringLiteral("big-merchants"), 0, spec.merchants);
+    spec.bigShare = intOption(parser, QStringLiteral("big-share"), 0, 100) / 100.0;
+    return spec;
+}
+
+qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const CorpusSpec& spec,
+                  const std::vector<BenchMerchant>& merchants, const std::function<void(const QString&)>& progress)
+{
+    std::mt19937_64 rng(spec.seed);
     qint64 written = 0;
     for (const BenchMerchant& m : merchants) {
         {
@@ -193,28 +242,7 @@ qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const Corp
             tx.commit();
         }
 
-        std::vector<ingest::PreparedSource> sources;
-        qint64 planned = 0;
-        for (int d = 0; planned < m.targetChunks; ++d) {
-            const Topic& topic = topics()[static_cast<size_t>(d) % topics().size()];
-            ingest::DocumentSource doc;
-            doc.id = QStringLiteral("%1-d%2").arg(m.id).arg(d);
-            doc.merchantId = m.id;
-            doc.title = QStringLiteral("%1 guide %2").arg(QString::fromLatin1(topic.name)).arg(d);
-            doc.title[0] = doc.title[0].toUpper();
-            doc.category = QString::fromLatin1(topic.name);
-            doc.acl = {QStringLiteral("role:staff"), QStringLiteral("topic:%1").arg(QLatin1String(topic.name))};
-            QString markdown = QStringLiteral("# %1\n\n").arg(doc.title);
-            const int sections = 4 + static_cast<int>(rng() % 6);
-            for (int s = 0; s < sections; ++s) {
-                markdown += QStringLiteral("## %1 %2\n\n").arg(doc.title, QLatin1String(topic.aspects[rng() % topic.aspects.size()]));
-                for (int p = 0; p < 3; ++p)
-                    markdown += paragraph(topic, rng) + QStringLiteral("\n\n");
-            }
-            doc.markdown = markdown;
-            sources.push_back(ingest::prepareDocument(doc, chunking));
-            planned += static_cast<qint64>(sources.back().chunks.size());
-        }
+        std::vector<ingest::PreparedSource> sources = merchantDocuments(m, rng);
         ingest::BulkLoader loader(conn, embedder, {}, 2000);
         const ingest::IngestResult r = loader.load(m.id, std::move(sources));
         written += r.chunksWritten;

@@ -2,7 +2,9 @@
 
 #include "db/pg_connection.h"
 #include "ingest/embedder.h"
+#include "ingest/prepared_source.h"
 
+#include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
 
@@ -34,8 +36,15 @@ struct BenchMerchant {
 
 std::vector<BenchMerchant> planCorpus(const CorpusSpec& spec);
 
+// --chunks, --merchants, --big-merchants, --big-share, shared by the commands that build this corpus.
+void addCorpusSpecOptions(QCommandLineParser& parser, const QString& defaultChunks);
+CorpusSpec corpusSpecOptions(const QCommandLineParser& parser);
+
 // The database role of a bench agent; the benchmark queries as that role, under row-level security.
 QString benchRole(const QString& agentId);
+
+// The merchant's support documents, chunked as the benchmark loads them (about targetChunks chunks).
+std::vector<ingest::PreparedSource> merchantDocuments(const BenchMerchant& merchant, std::mt19937_64& rng);
 
 // Writes merchants, agents, customers, orders and documents; documents go through the ingest
 // bulk loader (chunking, embedding, COPY). Returns the chunks written.

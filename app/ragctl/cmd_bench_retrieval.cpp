@@ -93,11 +93,8 @@ int runBench(const QStringList& args)
 {
     QCommandLineParser parser;
     addDatabaseOptions(parser);
+    bench::addCorpusSpecOptions(parser, QStringLiteral("100000"));
     parser.addOptions({
-        {QStringLiteral("chunks"), QStringLiteral("Target corpus size in chunks."), QStringLiteral("n"), QStringLiteral("100000")},
-        {QStringLiteral("merchants"), QStringLiteral("Merchants."), QStringLiteral("n"), QStringLiteral("40")},
-        {QStringLiteral("big-merchants"), QStringLiteral("Large tenants among them."), QStringLiteral("n"), QStringLiteral("2")},
-        {QStringLiteral("big-share"), QStringLiteral("Share of chunks the large tenants hold (percent)."), QStringLiteral("pct"), QStringLiteral("60")},
         {QStringLiteral("queries"), QStringLiteral("Timed queries per agent kind."), QStringLiteral("n"), QStringLiteral("200")},
         {QStringLiteral("naive-queries"), QStringLiteral("Queries for the naive LIKE scan (slow)."), QStringLiteral("n"), QStringLiteral("20")},
         {QStringLiteral("ef-search"), QStringLiteral("hnsw.ef_search for the retrieval runs."), QStringLiteral("n"), QString::number(retrieval::RetrievalOptions{}.efSearch)},
@@ -110,11 +107,7 @@ int runBench(const QStringList& args)
         "context pack, recall@10 against exact filtered ground truth, beside the seed's naive LIKE scan and the "
         "HNSW query without iterative scan."));
 
-    bench::CorpusSpec spec;
-    spec.chunks = intOption(parser, QStringLiteral("chunks"), 100, 100000000);
-    spec.merchants = intOption(parser, QStringLiteral("merchants"), 1, 100000);
-    spec.bigMerchants = intOption(parser, QStringLiteral("big-merchants"), 0, spec.merchants);
-    spec.bigShare = intOption(parser, QStringLiteral("big-share"), 0, 100) / 100.0;
+    const bench::CorpusSpec spec = bench::corpusSpecOptions(parser);
     const int queryCount = intOption(parser, QStringLiteral("queries"), 1, 1000000);
     const int naiveCount = intOption(parser, QStringLiteral("naive-queries"), 0, 1000000);
     const int efSearch = intOption(parser, QStringLiteral("ef-search"), 1, 1000);
