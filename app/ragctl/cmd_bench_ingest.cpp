@@ -70,6 +70,10 @@ int runBenchIngest(const QStringList& args)
               << QString::number(r.small->documents / (r.small->trainingSeconds + r.small->load.seconds), 'f', 0)
               << " documents/s\n";
     }
+    if (r.smallIntoLarge)
+        out() << "the same documents into the " << r.chunks << "-chunk merchant (graph kept): "
+              << seconds(r.smallIntoLarge->seconds) << " s = "
+              << QString::number(r.smallIntoLarge->chunksPerSec(), 'f', 0) << " documents/s\n";
     out().flush();
     return 0;
 }

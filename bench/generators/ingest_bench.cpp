@@ -70,15 +70,15 @@ std::vector<PreparedSource> generate(const IngestBenchOptions& options, const QS
 }
 
 // A ticket or FAQ export: each document one sentence, a customer's first message.
-std::vector<PreparedSource> oneSentenceDocuments(const IngestBenchOptions& options)
+std::vector<PreparedSource> oneSentenceDocuments(const IngestBenchOptions& options, const QString& merchant)
 {
     const SyntheticCorpus corpus({options.seed, 1, 1, 1, 0.0});
     std::vector<PreparedSource> out;
     for (int i = 0; i < options.smallDocuments; ++i) {
         const TicketSource t = corpus.ticket(0, i);
         DocumentSource d;
-        d.id = QStringLiteral("bench-ingest-small-%1").arg(i);
-        d.merchantId = kSmallMerchant;
+        d.id = QStringLiteral("%1-q%2").arg(merchant).arg(i);
+        d.merchantId = merchant;
         d.title = QStringLiteral("Question %1").arg(i);
         d.acl = {QStringLiteral("role:staff")};
         const QString body = t.messages.front().body;
@@ -165,7 +165,7 @@ PathTiming bulk(db::PgConnection& conn, const QString& conninfo, Embedder& embed
 SmallDocumentsRun smallDocuments(db::PgConnection& conn, const QString& conninfo, const IngestBenchOptions& options,
                                  const ProgressFn& progress)
 {
-    std::vector<PreparedSource> sources = oneSentenceDocuments(options);
+    std::vector<PreparedSource> sources = oneSentenceDocuments(options, kSmallMerchant);
     SmallDocumentsRun run;
     run.documents = static_cast<int>(sources.size());
     conn.exec(kCreateMerchant, db::PgParams().add(kSmallMerchant));
@@ -221,8 +221,13 @@ IngestBenchReport runIngestBench(db::PgConnection& conn, const QString& conninfo
         if (report.rowByRow && conn.exec(kChunkCount, db::PgParams().add(kRowsMerchant)).integer(0, 0) != report.chunks)
             throw std::runtime_error("the row-by-row path did not store every chunk");
         report.graphSize = conn.exec(kGraphSize, db::PgParams().add(kBulkMerchant)).text(0, 0);
-        if (options.smallDocuments > 0)
+        if (options.smallDocuments > 0) {
             report.small = smallDocuments(conn, conninfo, options, progress);
+            // A daily export into a merchant that holds far more: not deferred, into the graph as it is.
+            report.smallIntoLarge = bulk(conn, conninfo, embedder, kBulkMerchant,
+                                         oneSentenceDocuments(options, kBulkMerchant), options.batchChunks, progress,
+                                         QStringLiteral("small docs into large"));
+        }
     } catch (...) {
         if (conn.isOk() && !conn.inTransaction())
             for (const QString& m : {kRowsMerchant, kBulkMerchant, kSmallMerchant})

@@ -48,13 +48,15 @@ struct IngestBenchReport {
     PathTiming bulkRerun;                   // the same load again: nothing re-embedded or rewritten
     QString graphSize;                      // of the bulk merchant's graph
     std::optional<SmallDocumentsRun> small;
+    std::optional<PathTiming> smallIntoLarge;  // the same documents added to the bulk merchant (graph kept)
 };
 
 // Loads the same synthetic corpus through the seed's row-by-row loop and through the product's
 // BulkLoader into two scratch merchants of the real schema (partition, GIN, statistics triggers,
 // HNSW graph, RLS), side by side in one process, both embedding with one corpus model trained on
 // the corpus first; then, for a third scratch merchant, `smallDocuments` one-sentence documents
-// as `ragctl load` takes them (training its model first). The scratch merchants (`bench-ingest-*`)
+// as `ragctl load` takes them (training its model first), and the same documents added to the bulk
+// merchant, whose graph they go into one by one. The scratch merchants (`bench-ingest-*`)
 // are removed afterwards, and when a killed run left them, before.
 IngestBenchReport runIngestBench(db::PgConnection& conn, const QString& conninfo, const IngestBenchOptions& options,
                                  const ingest::ProgressFn& progress = {});
