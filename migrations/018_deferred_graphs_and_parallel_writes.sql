@@ -9,7 +9,9 @@
 -- merchant's dimensions, then ends the deferral, in one transaction. A load killed in between leaves
 -- the deferral in place; the next load or re-embed of the merchant restores the graphs first, and
 -- `ragctl health` reports it. Meanwhile searches are exact scans of the partition: right, slower.
--- A large load ends with ANALYZE of the partition (app.analyze_chunk_partition).
+-- A large load ends with ANALYZE of the partition (app.analyze_chunk_partition), and the BM25
+-- statistics trigger serialises its own updates per merchant, so batch writes can run side by side
+-- (end of file).
 
 CREATE TABLE graph_deferrals (
     merchant_id text PRIMARY KEY REFERENCES merchants (id) ON DELETE CASCADE,
