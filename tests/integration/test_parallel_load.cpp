@@ -9,6 +9,7 @@
 
 #include <QtTest>
 
+#include <atomic>
 #include <future>
 
 using namespace ac;
@@ -40,6 +41,25 @@ QStringList chunkRows(db::PgConnection& conn, const QString& merchant)
     return rows;
 }
 
+// The hash embedder that fails from its `failAt`-th call on, from whichever writer thread calls it.
+class FailingEmbedder : public ingest::Embedder {
+public:
+    explicit FailingEmbedder(int failAt) : failAt_(failAt) {}
+    ingest::EmbeddingSpec spec() const override { return hash_.spec(); }
+    bool threadSafe() const override { return true; }
+    std::vector<ingest::Embedding> embed(const QStringList& texts) override
+    {
+        if (++calls_ >= failAt_)
+            throw ingest::EmbeddingError(QStringLiteral("embedding endpoint down (injected)"));
+        return hash_.embed(texts);
+    }
+
+private:
+    int failAt_;
+    std::atomic<int> calls_{0};
+    ingest::HashEmbedder hash_{kDims};
+};
+
 } // namespace
 
 class TestParallelLoad : public QObject {
@@ -64,6 +84,33 @@ private slots:
         QCOMPARE(again.chunksWritten, 0);
         QCOMPARE(again.chunksUnchanged, 1500);
         QCOMPARE(again.chunksEmbedded, 0);
+    }
+
+    // A failure in either writer stops the load with that error: every stored document is whole,
+    // the statistics exact, a sync's deletes (in the last batch) not applied, the graphs built.
+    void aWriterFailingStopsTheLoadCleanly()
+    {
+        db::PgConnection conn = test::TestDatabase::instance().connect();
+        const QString m = QStringLiteral("pl4");
+        test::createMerchant(conn, m);
+        FailingEmbedder embedder(8);
+        ingest::BulkLoader loader(conn, embedder, {}, kBatchChunks);
+        loader.setConninfo(test::TestDatabase::instance().conninfo());
+        loader.setGraphPolicy(ingest::GraphPolicy::Defer);
+        QVERIFY_THROWS_EXCEPTION(ingest::EmbeddingError, loader.load(m, test::oneSentenceDocuments(m, QStringLiteral("d"), 2000)));
+        const qint64 stored = conn.exec("SELECT count(*) FROM support_documents WHERE merchant_id = $1",
+                                        db::PgParams().add(m)).integer(0, 0);
+        QVERIFY2(stored > 0 && stored < 2000, qPrintable(QString::number(stored)));
+        QCOMPARE(conn.exec("SELECT count(*) FROM chunks WHERE merchant_id = $1", db::PgParams().add(m)).integer(0, 0), stored);
+        QCOMPARE(test::lexicalStatisticsDrift(conn, m), 0);
+        QVERIFY(!conn.exec("SELECT app.graphs_deferred($1)", db::PgParams().add(m)).boolean(0, 0));
+        QCOMPARE(conn.exec("SELECT count(*) FROM app.partition_graphs($1)", db::PgParams().add(m)).integer(0, 0), qint64(1));
+
+        // The same load again, embedder back: the rest arrives, nothing twice.
+        const ingest::IngestResult r = load(m, test::oneSentenceDocuments(m, QStringLiteral("d"), 2000), true);
+        QCOMPARE(r.chunksWritten + r.chunksUnchanged, 2000);
+        QCOMPARE(r.chunksUnchanged, int(stored));
+        QCOMPARE(test::lexicalStatisticsDrift(conn, m), 0);
     }
 
     void concurrentLoadsOfOneMerchantKeepStatisticsExact()
