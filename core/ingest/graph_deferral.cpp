@@ -60,9 +60,12 @@ RestoredGraphs restoreGraphs(db::PgConnection& conn, const QString& merchantId, 
     timer.start();
     if (!graphsDeferred(conn, merchantId))
         return {};
+    qint64 lastTotal = 1;  // what the bar counts: tuples or blocks, as the build reports them
     const auto report = [&](qint64 done, qint64 total) {
         if (!progress)
             return;
+        if (total > 0)
+            lastTotal = total;
         LoadProgress p{QStringLiteral("graphs"), done, total, timer.nsecsElapsed() / 1e9, 0.0, -1.0};
         if (done > 0 && p.elapsedSec > 0) {
             p.ratePerSec = done / p.elapsedSec;
@@ -94,7 +97,7 @@ RestoredGraphs restoreGraphs(db::PgConnection& conn, const QString& merchantId, 
     }
     tx.commit();
     const RestoredGraphs restored{built, timer.nsecsElapsed() / 1e9};
-    report(1, 1);
+    report(lastTotal, lastTotal);
     return restored;
 }
 
