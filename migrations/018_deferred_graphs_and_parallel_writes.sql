@@ -1,7 +1,7 @@
 -- Large loads build a merchant's graphs once, after the load, instead of inserting every chunk
 -- into them (issue 17). Inserting one vector into an HNSW graph costs a search of the graph; a
 -- build from scratch runs with parallel workers and its graph in maintenance_work_mem: 10,000
--- 384-dimensional vectors took 20 s inserted one by one and 3.8 s built.
+-- 384-dimensional vectors took about 25 s inserted one by one and 3.8 s built.
 --
 -- A deferral is durable: app.defer_graphs records each graph's definition and drops the graph in
 -- one transaction, and while the merchant's deferral row exists a new corpus version gets no graph
@@ -132,58 +132,32 @@ END
 $$;
 
 -- Batch writes of one merchant now run side by side (they share the corpus lock; the bulk loader
--- writes on two connections). Their statistics updates touch the same lexeme rows in an order of
--- the planner's choosing, so two of them could deadlock: each first takes a per-merchant lock,
--- held to commit. The statement's own work (to_tsvector, heap, indexes) is done before the trigger
--- fires, so that is what overlaps; the statistics of one merchant are written one transaction at a
--- time. As migration 013 otherwise.
-CREATE OR REPLACE FUNCTION app.maintain_lexical_statistics() RETURNS trigger
+-- writes on two connections). Their statistics updates (migration 013's triggers) touch the same
+-- lexeme rows in an order of the planner's choosing, so two of them could deadlock. A trigger that
+-- fires first (triggers of one event fire in name order: "lock" < "statistics") takes a
+-- per-merchant lock, held to commit. The statement's own work (to_tsvector, heap, indexes) is done
+-- before AFTER triggers fire, so that still overlaps; one merchant's statistics are written one
+-- transaction at a time.
+CREATE FUNCTION app.lock_lexical_statistics() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, public, pg_temp
 AS $$
-DECLARE
-    source text := CASE TG_OP
-        WHEN 'INSERT' THEN 'SELECT merchant_id, corpus_version, search_tsv, 1 AS sign FROM new_rows'
-        WHEN 'DELETE' THEN 'SELECT merchant_id, corpus_version, search_tsv, -1 AS sign FROM old_rows'
-        ELSE 'SELECT merchant_id, corpus_version, search_tsv, 1 AS sign FROM new_rows '
-             'UNION ALL SELECT merchant_id, corpus_version, search_tsv, -1 FROM old_rows' END;
 BEGIN
     EXECUTE 'SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(''ac.lexical-statistics:'' || m, 0)) '
-         || 'FROM (SELECT DISTINCT merchant_id AS m FROM (' || source || ') AS s ORDER BY 1) AS x';
-    EXECUTE 'WITH d AS MATERIALIZED (' || source || '), '
-         || 'delta AS (SELECT d.merchant_id, d.corpus_version, sum(d.sign)::bigint AS chunks, '
-         || '          sum(d.sign * app.tsvector_tokens(d.search_tsv))::bigint AS tokens '
-         || '          FROM d GROUP BY 1, 2), '
-         || 'updated AS (UPDATE public.chunk_lexical_totals s SET chunks = s.chunks + delta.chunks, '
-         || '            tokens = s.tokens + delta.tokens FROM delta '
-         || '            WHERE s.merchant_id = delta.merchant_id AND s.corpus_version = delta.corpus_version '
-         || '            RETURNING s.merchant_id, s.corpus_version) '
-         || 'INSERT INTO public.chunk_lexical_totals AS s (merchant_id, corpus_version, chunks, tokens) '
-         || 'SELECT delta.merchant_id, delta.corpus_version, delta.chunks, delta.tokens FROM delta '
-         || 'WHERE delta.chunks > 0 AND NOT EXISTS (SELECT 1 FROM updated u WHERE u.merchant_id = delta.merchant_id '
-         || '      AND u.corpus_version = delta.corpus_version) '
-         || 'ORDER BY 1, 2 '
-         || 'ON CONFLICT (merchant_id, corpus_version) DO UPDATE SET chunks = s.chunks + excluded.chunks, '
-         || '   tokens = s.tokens + excluded.tokens';
-    EXECUTE 'WITH d AS MATERIALIZED (' || source || '), '
-         || 'delta AS (SELECT d.merchant_id, d.corpus_version, u.lexeme, sum(d.sign)::bigint AS chunks '
-         || '          FROM d CROSS JOIN LATERAL pg_catalog.unnest(d.search_tsv) AS u '
-         || '          GROUP BY 1, 2, 3 HAVING sum(d.sign) <> 0), '
-         || 'updated AS (UPDATE public.chunk_lexemes s SET chunks = s.chunks + delta.chunks FROM delta '
-         || '            WHERE s.merchant_id = delta.merchant_id AND s.corpus_version = delta.corpus_version '
-         || '              AND s.lexeme = delta.lexeme '
-         || '            RETURNING s.merchant_id, s.corpus_version, s.lexeme) '
-         || 'INSERT INTO public.chunk_lexemes AS s (merchant_id, corpus_version, lexeme, chunks) '
-         || 'SELECT delta.merchant_id, delta.corpus_version, delta.lexeme, delta.chunks FROM delta '
-         || 'WHERE delta.chunks > 0 AND NOT EXISTS (SELECT 1 FROM updated u WHERE u.merchant_id = delta.merchant_id '
-         || '      AND u.corpus_version = delta.corpus_version AND u.lexeme = delta.lexeme) '
-         || 'AND EXISTS (SELECT 1 FROM public.corpus_versions v WHERE v.merchant_id = delta.merchant_id '
-         || '      AND v.version = delta.corpus_version) '
-         || 'ORDER BY 1, 2, 3 '
-         || 'ON CONFLICT (merchant_id, corpus_version, lexeme) DO UPDATE SET chunks = s.chunks + excluded.chunks';
+         || 'FROM (SELECT DISTINCT merchant_id AS m FROM '
+         || CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
+                       ELSE '(SELECT merchant_id FROM new_rows UNION ALL SELECT merchant_id FROM old_rows) AS r' END
+         || ' ORDER BY 1) AS x';
     RETURN NULL;
 END
 $$;
 
+CREATE TRIGGER chunks_lexical_lock_insert AFTER INSERT ON chunks
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.lock_lexical_statistics();
+CREATE TRIGGER chunks_lexical_lock_update AFTER UPDATE ON chunks
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.lock_lexical_statistics();
+CREATE TRIGGER chunks_lexical_lock_delete AFTER DELETE ON chunks
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION app.lock_lexical_statistics();
+
 REVOKE ALL ON FUNCTION app.partition_graphs(text), app.defer_graphs(text), app.graphs_deferred(text),
-    app.restore_graphs(text), app.analyze_chunk_partition(text) FROM PUBLIC;
+    app.restore_graphs(text), app.analyze_chunk_partition(text), app.lock_lexical_statistics() FROM PUBLIC;
