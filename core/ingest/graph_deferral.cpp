@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 
-#include <future>
 
 namespace ac::ingest {
 
@@ -15,7 +14,6 @@ constexpr const char* kPartitionRows = "SELECT count(*) FROM chunks WHERE mercha
 constexpr const char* kDefer = "SELECT app.defer_graphs($1)";
 constexpr const char* kDeferred = "SELECT app.graphs_deferred($1)";
 constexpr const char* kRestore = "SELECT app.restore_graphs($1)";
-constexpr int kPollMs = 250;
 
 } // namespace
 
@@ -77,23 +75,18 @@ RestoredGraphs restoreGraphs(db::PgConnection& conn, const QString& merchantId, 
     db::Transaction tx(conn);
     lockMerchantCorpus(conn, merchantId);
     int built = 0;
-    if (progress && !progressConninfo.isNull()) {
-        db::PgConnection watcher = db::PgConnection::open(progressConninfo);
-        const int builderPid = conn.backendPid();
-        std::future<int> build = std::async(std::launch::async, [&conn, &merchantId] {
-            return static_cast<int>(conn.exec(kRestore, db::PgParams().add(merchantId)).integer(0, 0));
-        });
-        while (build.wait_for(std::chrono::milliseconds(kPollMs)) != std::future_status::ready) {
-            if (const auto p = readIndexBuildProgress(watcher, builderPid)) {
-                if (p->tuplesTotal > 0)
-                    report(p->tuplesDone, p->tuplesTotal);
-                else if (p->blocksTotal > 0)
-                    report(p->blocksDone, p->blocksTotal);
-            }
-        }
-        built = build.get();
-    } else {
+    const auto restore = [&conn, &merchantId, &built] {
         built = static_cast<int>(conn.exec(kRestore, db::PgParams().add(merchantId)).integer(0, 0));
+    };
+    if (progress && !progressConninfo.isNull()) {
+        watchIndexBuild(conn, progressConninfo, restore, [&](const IndexBuildProgress& p) {
+            if (p.tuplesTotal > 0)
+                report(p.tuplesDone, p.tuplesTotal);
+            else if (p.blocksTotal > 0)
+                report(p.blocksDone, p.blocksTotal);
+        });
+    } else {
+        restore();
     }
     tx.commit();
     const RestoredGraphs restored{built, timer.nsecsElapsed() / 1e9};

@@ -2,6 +2,7 @@
 
 #include "db/pg_connection.h"
 
+#include <functional>
 #include <optional>
 
 namespace ac::ingest {
@@ -20,5 +21,11 @@ struct IndexBuildProgress {
 // Read from another connection while `builderPid` runs CREATE INDEX / REINDEX; nullopt when that
 // backend is not building an index (not started yet, or finished).
 std::optional<IndexBuildProgress> readIndexBuildProgress(db::PgConnection& conn, int builderPid);
+
+// Runs `build` (statements on `builder` that build indexes) on a worker thread while a second
+// connection, opened with `watcherConninfo`, reports the build's progress every 250 ms; rethrows
+// what `build` threw.
+void watchIndexBuild(db::PgConnection& builder, const QString& watcherConninfo, const std::function<void()>& build,
+                     const std::function<void(const IndexBuildProgress&)>& onProgress);
 
 } // namespace ac::ingest

@@ -7,8 +7,6 @@
 
 #include <QElapsedTimer>
 
-#include <future>
-
 namespace ac::retrieval {
 
 namespace {
@@ -18,7 +16,6 @@ constexpr const char* kPlan =
 constexpr const char* kGraphsEnabled = "SELECT enabled FROM app.chunk_graph_state";
 constexpr const char* kGraphBytes =
     "SELECT pg_relation_size(format('%I.%I', app.chunks_schema(), $1::text)::regclass)";
-constexpr int kPollMs = 250;
 
 } // namespace
 
@@ -34,8 +31,6 @@ std::vector<RebuiltGraph> rebuildGraphsOnline(const QString& conninfo, const QSt
                                             "building them): ragctl reindex builds them").arg(merchantId));
     const db::PgResult plan =
         conn.exec(kPlan, db::PgParams().add(merchantId).add(options.m).add(options.efConstruction));
-    db::PgConnection watcher = db::PgConnection::open(conninfo);
-    const int builderPid = conn.backendPid();
     const auto report = [&](const QString& graph, const QString& phase, double fraction) {
         if (progress)
             progress(graph, phase, fraction);
@@ -49,15 +44,9 @@ std::vector<RebuiltGraph> rebuildGraphsOnline(const QString& conninfo, const QSt
         QElapsedTimer timer;
         timer.start();
         conn.exec(plan.text(r, "cleanup"));
-        std::future<void> build = std::async(std::launch::async, [&conn, statement = plan.text(r, "build")] {
-            conn.exec(statement);
-        });
-        while (build.wait_for(std::chrono::milliseconds(kPollMs)) != std::future_status::ready) {
-            if (const auto p = ingest::readIndexBuildProgress(watcher, builderPid))
-                report(g.graph, p->phase, p->fraction());
-        }
         try {
-            build.get();
+            ingest::watchIndexBuild(conn, conninfo, [&conn, statement = plan.text(r, "build")] { conn.exec(statement); },
+                                    [&](const ingest::IndexBuildProgress& p) { report(g.graph, p.phase, p.fraction()); });
         } catch (...) {
             conn.exec(plan.text(r, "cleanup"));  // an invalid replacement: queries never used it
             throw;
