@@ -4,8 +4,12 @@
 
 #include "db/db_error.h"
 #include "ingest/bulk_loader.h"
+#include "ingest/corpus_training.h"
+#include "ingest/graph_deferral.h"
 #include "ingest/prepared_source.h"
 #include "security/role_provisioner.h"
+
+#include <QElapsedTimer>
 
 namespace ac::cli::bench {
 
@@ -205,11 +209,12 @@ CorpusSpec corpusSpecOptions(const QCommandLineParser& parser)
     return spec;
 }
 
-qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const CorpusSpec& spec,
-                  const std::vector<BenchMerchant>& merchants, const std::function<void(const QString&)>& progress)
+LoadedCorpus loadCorpus(db::PgConnection& conn, const QString& conninfo, const ingest::EmbedderConfig& config,
+                        const CorpusSpec& spec, const std::vector<BenchMerchant>& merchants,
+                        const std::function<void(const QString&)>& progress)
 {
     std::mt19937_64 rng(spec.seed);
-    qint64 written = 0;
+    LoadedCorpus loaded;
     for (const BenchMerchant& m : merchants) {
         {
             db::Transaction tx(conn);
@@ -243,13 +248,23 @@ qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const Corp
         }
 
         std::vector<ingest::PreparedSource> sources = merchantDocuments(m, rng);
-        ingest::BulkLoader loader(conn, embedder, {}, 2000);
+        QStringList texts;  // as `ragctl load` does: a first load under the corpus provider trains on them
+        for (const ingest::PreparedSource& s : sources)
+            for (const ingest::Chunk& chunk : s.chunks)
+                texts << chunk.embedText();
+        QElapsedTimer training;
+        training.start();
+        const auto embedder = ingest::embedderForLoad(conn, m.id, config, texts);
+        loaded.trainingSeconds += training.elapsed() / 1000.0;
+        ingest::BulkLoader loader(conn, *embedder, {}, 2000);
+        loader.setConninfo(conninfo);
+        loader.setGraphPolicy(ingest::GraphPolicy::Keep);  // the benchmark builds every graph after the load
         const ingest::IngestResult r = loader.load(m.id, std::move(sources));
-        written += r.chunksWritten;
+        loaded.chunks += r.chunksWritten;
         if (progress)
-            progress(QStringLiteral("%1: %2 chunks (total %3)").arg(m.id).arg(r.chunksWritten).arg(written));
+            progress(QStringLiteral("%1: %2 chunks (total %3)").arg(m.id).arg(r.chunksWritten).arg(loaded.chunks));
     }
-    return written;
+    return loaded;
 }
 
 QStringList makeQueries(int count, const CorpusSpec& spec)

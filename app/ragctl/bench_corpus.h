@@ -2,6 +2,7 @@
 
 #include "db/pg_connection.h"
 #include "ingest/embedder.h"
+#include "ingest/embedder_factory.h"
 #include "ingest/prepared_source.h"
 
 #include <QCommandLineParser>
@@ -46,10 +47,18 @@ QString benchRole(const QString& agentId);
 // The merchant's support documents, chunked as the benchmark loads them (about targetChunks chunks).
 std::vector<ingest::PreparedSource> merchantDocuments(const BenchMerchant& merchant, std::mt19937_64& rng);
 
+struct LoadedCorpus {
+    qint64 chunks = 0;
+    double trainingSeconds = 0;  // corpus models trained on each tenant's first load (0 for other providers)
+};
+
 // Writes merchants, agents, customers, orders and documents; documents go through the ingest
-// bulk loader (chunking, embedding, COPY). Returns the chunks written.
-qint64 loadCorpus(db::PgConnection& conn, ingest::Embedder& embedder, const CorpusSpec& spec,
-                  const std::vector<BenchMerchant>& merchants, const std::function<void(const QString&)>& progress);
+// bulk loader (chunking, embedding, COPY) as `ragctl load` sends them, with the embedder it would
+// use: under the corpus provider each tenant's model is trained on its documents first. Graphs
+// are left to the caller.
+LoadedCorpus loadCorpus(db::PgConnection& conn, const QString& conninfo, const ingest::EmbedderConfig& config,
+                        const CorpusSpec& spec, const std::vector<BenchMerchant>& merchants,
+                        const std::function<void(const QString&)>& progress);
 
 // Queries in the vocabulary of the corpus generated from spec.seed: short questions, pasted
 // customer messages, identifiers. The same for the same seed (`ragctl embed --bench-queries`).
