@@ -22,8 +22,12 @@ namespace {
 constexpr quint32 kMagic = 0x4143434d;  // "ACCM"
 constexpr quint32 kFormat = 1;
 
+// Row-major throughout the factorisation: a sparse row-major matrix times a dense row-major one
+// adds whole contiguous rows (vectorised, and split over cores), where a column-major operand
+// would be read one strided float at a time.
 using SparseRows = Eigen::SparseMatrix<float, Eigen::RowMajor>;
-using Projection = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using DenseRows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Projection = DenseRows;
 using RowVector = Eigen::Map<const Eigen::VectorXf>;
 
 // Words and their fragments; bigrams add a vocabulary as large as the corpus and no measured gain.
@@ -55,7 +59,7 @@ private:
     std::mt19937_64 engine_;
 };
 
-Eigen::MatrixXf orthonormalBasis(const Eigen::MatrixXf& m)
+DenseRows orthonormalBasis(const Eigen::MatrixXf& m)
 {
     const Eigen::HouseholderQR<Eigen::MatrixXf> qr(m);
     return qr.householderQ() * Eigen::MatrixXf::Identity(m.rows(), m.cols());
@@ -162,24 +166,26 @@ CorpusModel CorpusModel::train(const QStringList& texts, const CorpusModelOption
     if (progress)
         progress(factorising.at(0));
     Gaussian gaussian(options.seed);
-    Eigen::MatrixXf omega(featureCount, width);
+    DenseRows omega(featureCount, width);
     for (Eigen::Index c = 0; c < width; ++c)
         for (Eigen::Index r = 0; r < featureCount; ++r)
             omega(r, c) = gaussian.next();
-    Eigen::MatrixXf range = a * omega;
+    const SparseRows at = a.transpose();  // features x texts, so that A^T X is row-major too
+    DenseRows range = a * omega;
     omega.resize(0, 0);
     qint64 step = 0;
     for (int i = 0; i < options.powerIterations; ++i) {
-        const Eigen::MatrixXf back = orthonormalBasis(a.transpose() * orthonormalBasis(range));
+        const DenseRows projected = at * orthonormalBasis(range);
+        const DenseRows back = orthonormalBasis(projected);
         if (progress)
             progress(factorising.at(++step));
         range = a * back;
         if (progress)
             progress(factorising.at(++step));
     }
-    const Eigen::MatrixXf q = orthonormalBasis(range);
+    const DenseRows q = orthonormalBasis(range);
     range.resize(0, 0);
-    const Eigen::MatrixXf bt = a.transpose() * q;  // features x width: B = Q^T A, transposed
+    const DenseRows bt = at * q;  // features x width: B = Q^T A, transposed
     if (progress)
         progress(factorising.at(++step));
     const Eigen::MatrixXd gram = (bt.transpose() * bt).cast<double>();
