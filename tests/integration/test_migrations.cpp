@@ -158,6 +158,10 @@ private slots:
             "'chunks_merchant_idx'::regclass, 'chunks_pkey'::regclass, 'chunks_source_key'::regclass)",
             db::PgParams().add(partition));
         QCOMPARE(indexes.integer(0, 0), qint64(6));
+        // The lexical leg's tsvector stays in the row, as in the parent (migration 019).
+        QCOMPARE(writer.exec("SELECT attstorage::text FROM pg_attribute WHERE attrelid = to_regclass($1) "
+                             "AND attname = 'search_tsv'", db::PgParams().add(partition)).text(0, 0),
+                 QStringLiteral("m"));
         // A corpus version brings the graph of its dimension count, under the name plans show, on
         // half-precision copies (migrations 010, 016).
         writer.exec("INSERT INTO corpus_versions (merchant_id, version, state, embedding_provider, embedding_model, "
