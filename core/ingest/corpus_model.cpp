@@ -7,6 +7,7 @@
 #include <QIODevice>
 #include <QStringList>
 
+#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <Eigen/SparseCore>
@@ -63,6 +64,25 @@ DenseRows orthonormalBasis(const Eigen::MatrixXf& m)
 {
     const Eigen::HouseholderQR<Eigen::MatrixXf> qr(m);
     return qr.householderQ() * Eigen::MatrixXf::Identity(m.rows(), m.cols());
+}
+
+// The power iterations only need each step's columns rescaled to span the same space without
+// drifting into the top singular direction; Cholesky QR does that with two matrix products
+// (Q = M R^-1, R^T R = M^T M) where Householder takes twice the work at a slower rate. It squares
+// the condition number, so a matrix whose columns are far from independent (duplicate texts, a
+// corpus smaller than the model) goes to Householder; the final basis is always Householder's.
+DenseRows normalisedBasis(const DenseRows& m)
+{
+    constexpr double kWorstCondition = 1e3;
+    const Eigen::MatrixXd gram = (m.transpose() * m).cast<double>();
+    const Eigen::LLT<Eigen::MatrixXd> cholesky(gram);
+    const Eigen::VectorXd diagonal = cholesky.matrixLLT().diagonal();
+    if (cholesky.info() != Eigen::Success || !(diagonal.minCoeff() * kWorstCondition > diagonal.maxCoeff()))
+        return orthonormalBasis(m);
+    const Eigen::MatrixXf r = cholesky.matrixU().toDenseMatrix().cast<float>();
+    DenseRows q = m;
+    r.triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(q);
+    return q;
 }
 
 std::vector<qsizetype> evenSample(qsizetype total, qsizetype wanted)
@@ -175,8 +195,8 @@ CorpusModel CorpusModel::train(const QStringList& texts, const CorpusModelOption
     omega.resize(0, 0);
     qint64 step = 0;
     for (int i = 0; i < options.powerIterations; ++i) {
-        const DenseRows projected = at * orthonormalBasis(range);
-        const DenseRows back = orthonormalBasis(projected);
+        const DenseRows projected = at * normalisedBasis(range);
+        const DenseRows back = normalisedBasis(projected);
         if (progress)
             progress(factorising.at(++step));
         range = a * back;

@@ -4,6 +4,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace ac::ingest;
@@ -83,6 +84,26 @@ private slots:
         QVERIFY(std::abs(norm(v) - 1.0) < 1e-5);
         for (size_t i = 2; i < v.size(); ++i)
             QCOMPARE(v[i], 0.0f);
+    }
+
+    // Many copies of a few texts: more rows than the model's width but few independent ones, so
+    // the power iterations' columns are dependent and their cheap normalisation must step aside.
+    void duplicateTextsStillGiveAFiniteModel()
+    {
+        QStringList texts;
+        for (int copy = 0; copy < 12; ++copy)
+            texts << supportCorpus();
+        CorpusModelOptions o;
+        o.dims = 3;  // as in wordsThatShareContextsAreClose: the copies must give the same model
+        const CorpusModel model = CorpusModel::train(texts, o);
+        QCOMPARE(model.checksum(), CorpusModel::train(texts, o).checksum());
+        const Embedding v = model.embed(QStringLiteral("money back"));
+        QCOMPARE(int(v.size()), 3);
+        QVERIFY(std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); }));
+        QVERIFY(std::abs(norm(v) - 1.0) < 1e-5);
+        const double refund = cosineSimilarity(v, model.embed(QStringLiteral("refund policy")));
+        const double password = cosineSimilarity(v, model.embed(QStringLiteral("password reset")));
+        QVERIFY2(refund > password + 0.3, qPrintable(QStringLiteral("%1 vs %2").arg(refund).arg(password)));
     }
 
     // With fewer dimensions than texts the model must merge texts that share words, which is
