@@ -248,13 +248,10 @@ LoadedCorpus loadCorpus(db::PgConnection& conn, const QString& conninfo, const i
         }
 
         std::vector<ingest::PreparedSource> sources = merchantDocuments(m, rng);
-        QStringList texts;  // as `ragctl load` does: a first load under the corpus provider trains on them
-        for (const ingest::PreparedSource& s : sources)
-            for (const ingest::Chunk& chunk : s.chunks)
-                texts << chunk.embedText();
+        // As `ragctl load` does: a first load under the corpus provider trains the model on it.
         QElapsedTimer training;
         training.start();
-        const auto embedder = ingest::embedderForLoad(conn, m.id, config, texts);
+        const auto embedder = ingest::embedderForLoad(conn, m.id, config, ingest::embedTexts(sources));
         loaded.trainingSeconds += training.elapsed() / 1000.0;
         ingest::BulkLoader loader(conn, *embedder, {}, 2000);
         loader.setConninfo(conninfo);

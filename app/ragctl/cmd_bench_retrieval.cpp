@@ -240,11 +240,10 @@ int runBench(const QStringList& args)
         QString name;
         std::map<QString, Series> series;
         std::map<QString, Series> stages;  // full retrieval, per stage
-        std::vector<QList<qint64>> truth;  // per query
-        std::vector<retrieval::RetrievalResult> truthRows;
+        std::vector<retrieval::RetrievalResult> truth;  // per query
     };
-    std::vector<AgentRun> runs{{QStringLiteral("Alice-like (staff, all topics)"), {}, {}, {}, {}},
-                               {QStringLiteral("Bob-like (contractor, topic:refund)"), {}, {}, {}, {}}};
+    std::vector<AgentRun> runs{{QStringLiteral("Alice-like (staff, all topics)"), {}, {}, {}},
+                               {QStringLiteral("Bob-like (contractor, topic:refund)"), {}, {}, {}}};
     const int big = std::max(1, spec.bigMerchants);
     // Half the queries go to the large tenants, half spread over the small ones.
     const auto merchantFor = [&](int i) -> const bench::BenchMerchant& {
@@ -263,10 +262,9 @@ int runBench(const QStringList& args)
             const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
             retrieval::RetrievalResult truth;
             exact.add(timed([&] { truth = retriever.retrieve({agent, queries[i], truthOptions}); }));
-            runs[a].truth.push_back(ids(truth));
-            runs[a].truthRows.push_back(truth);
+            runs[a].truth.push_back(truth);
             exact.recall(1.0);
-            exact.returned += runs[a].truth.back().size();
+            exact.returned += static_cast<qint64>(truth.chunks.size());
         }
     }
 
@@ -297,8 +295,8 @@ int runBench(const QStringList& args)
             const bench::BenchMerchant& m = merchantFor(i);
             const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
             const QString& q = queries[i];
-            const QList<qint64>& truthIds = runs[a].truth[static_cast<size_t>(i)];
-            const retrieval::RetrievalResult& truthRows = runs[a].truthRows[static_cast<size_t>(i)];
+            const retrieval::RetrievalResult& truthRows = runs[a].truth[static_cast<size_t>(i)];
+            const QList<qint64> truthIds = ids(truthRows);
 
             retrieval::RetrievalResult r;
             // The product's two calls first, on a query nothing has run yet; the leg series after
@@ -367,7 +365,7 @@ int runBench(const QStringList& args)
             const bench::BenchMerchant& m = merchantFor(i);
             const retrieval::AgentIdentity agent = asAgent(a == 0 ? m.alice : m.bob);
             const QString& q = queries[i];
-            const QList<qint64>& truthIds = runs[a].truth[static_cast<size_t>(i)];
+            const QList<qint64> truthIds = ids(runs[a].truth[static_cast<size_t>(i)]);
             QList<qint64> naive;
             qint64 leaked = 0;
             conn.exec("RESET ROLE");  // the seed's scan: every row, no tenant or ACL filter

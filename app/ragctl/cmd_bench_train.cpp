@@ -35,10 +35,7 @@ int runBenchTrain(const QStringList& args)
     qint64 chunks = 0;
     out() << "merchant     chunks  trained-on  features  seconds  peak-MiB\n";
     for (const bench::BenchMerchant& m : bench::planCorpus(spec)) {
-        QStringList texts;
-        for (const ingest::PreparedSource& s : bench::merchantDocuments(m, rng))
-            for (const ingest::Chunk& c : s.chunks)
-                texts << c.embedText();
+        const QStringList texts = ingest::embedTexts(bench::merchantDocuments(m, rng));
         QElapsedTimer timer;
         timer.start();
         const ingest::CorpusModelOptions options;

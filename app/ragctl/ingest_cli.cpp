@@ -173,11 +173,7 @@ void bulkLoad(const QCommandLineParser& parser, const QString& merchant, std::ve
         ingest::checkSyncGuard(*plan, guard);
     }
     const ingest::EmbedderConfig config = embedderConfig(parser);
-    QStringList texts;  // a first load under the corpus provider trains on them first
-    for (const ingest::PreparedSource& s : sources)
-        for (const ingest::Chunk& chunk : s.chunks)
-            texts << chunk.embedText();
-    auto embedder = ingest::embedderForLoad(conn, merchant, config, texts);
+    auto embedder = ingest::embedderForLoad(conn, merchant, config, ingest::embedTexts(sources));
     ingest::BulkLoader loader(conn, *embedder, options, batch);
     loader.setConninfo(prepared.conninfo);
     loader.setGraphPolicy(*graphPolicy);

@@ -89,15 +89,6 @@ std::vector<PreparedSource> oneSentenceDocuments(const IngestBenchOptions& optio
     return out;
 }
 
-QStringList embedTexts(const std::vector<PreparedSource>& sources)
-{
-    QStringList texts;
-    for (const PreparedSource& s : sources)
-        for (const Chunk& c : s.chunks)
-            texts << c.embedText();
-    return texts;
-}
-
 // For a merchant that has none: its corpus version 1 for this embedder (and its partition and graph).
 void createLiveVersion(db::PgConnection& conn, const QString& merchant, const EmbeddingSpec& spec)
 {

@@ -21,6 +21,15 @@ QString PreparedSource::contentHash() const
     return QString::fromLatin1(hash.result().toHex());
 }
 
+QStringList embedTexts(const std::vector<PreparedSource>& sources)
+{
+    QStringList texts;
+    for (const PreparedSource& s : sources)
+        for (const Chunk& c : s.chunks)
+            texts << c.embedText();
+    return texts;
+}
+
 PreparedSource prepareDocument(const DocumentSource& document, const ChunkerOptions& options)
 {
     PreparedSource p;

@@ -27,6 +27,8 @@ struct PreparedSource {
 };
 
 PreparedSource prepareDocument(const DocumentSource& document, const ChunkerOptions& options);
+// Every chunk's Chunk::embedText(), in order: what a first load under the corpus provider trains on.
+QStringList embedTexts(const std::vector<PreparedSource>& sources);
 PreparedSource prepareTicket(const TicketSource& ticket, const ChunkerOptions& options);
 
 } // namespace ac::ingest
