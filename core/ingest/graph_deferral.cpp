@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 
-
 namespace ac::ingest {
 
 namespace {
@@ -58,18 +57,14 @@ RestoredGraphs restoreGraphs(db::PgConnection& conn, const QString& merchantId, 
     timer.start();
     if (!graphsDeferred(conn, merchantId))
         return {};
+    const ProgressMeter meter(QStringLiteral("graphs"), 0);
     qint64 lastTotal = 1;  // what the bar counts: tuples or blocks, as the build reports them
     const auto report = [&](qint64 done, qint64 total) {
         if (!progress)
             return;
         if (total > 0)
             lastTotal = total;
-        LoadProgress p{QStringLiteral("graphs"), done, total, timer.nsecsElapsed() / 1e9, 0.0, -1.0};
-        if (done > 0 && p.elapsedSec > 0) {
-            p.ratePerSec = done / p.elapsedSec;
-            p.etaSec = (total - done) / p.ratePerSec;
-        }
-        progress(p);
+        progress(meter.at(done, total));
     };
     report(0, 0);
     db::Transaction tx(conn);

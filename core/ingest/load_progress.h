@@ -24,12 +24,14 @@ class ProgressMeter {
 public:
     ProgressMeter(QString phase, qint64 total) : phase_(std::move(phase)), total_(total) { timer_.start(); }
 
-    LoadProgress at(qint64 done) const
+    LoadProgress at(qint64 done) const { return at(done, total_); }
+    // For work whose total is learnt as it goes (an index build reports tuples, then blocks).
+    LoadProgress at(qint64 done, qint64 total) const
     {
-        LoadProgress p{phase_, done, total_, timer_.nsecsElapsed() / 1e9, 0.0, -1.0};
+        LoadProgress p{phase_, done, total, timer_.nsecsElapsed() / 1e9, 0.0, -1.0};
         if (p.elapsedSec > 0 && done > 0) {
             p.ratePerSec = done / p.elapsedSec;
-            p.etaSec = (total_ - done) / p.ratePerSec;
+            p.etaSec = (total - done) / p.ratePerSec;
         }
         return p;
     }
