@@ -1,6 +1,6 @@
-// The BM25 lexical leg (migration 013): scores against a hand-computed example, term statistics
-// kept right by every kind of write, MaxScore pruning that never changes the top k, and the
-// caller's identity applied under row-level security.
+// The BM25 lexical leg (migrations 013 and 020): scores against a hand-computed example, term
+// statistics and postings kept right by every kind of write, the postings' top k equal to scoring
+// every allowed match, and the caller's identity applied under row-level security.
 #include "db/db_error.h"
 #include "security/agent_session.h"
 #include "support/test_database.h"
@@ -46,6 +46,33 @@ constexpr const char* kStatisticsDrift = R"SQL(
                                   UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) AS d)
          + (SELECT count(*) FROM ((SELECT * FROM fresh_totals EXCEPT SELECT * FROM kept_totals)
                                   UNION ALL (SELECT * FROM kept_totals EXCEPT SELECT * FROM fresh_totals)) AS t)
+)SQL";
+
+// Postings entries that differ from a recomputation from the chunks (and segments whose entry count
+// is wrong, or that are empty).
+constexpr const char* kPostingsDrift = R"SQL(
+    WITH fresh AS (SELECT c.merchant_id, c.corpus_version, u.lexeme, c.id, cardinality(u.positions) AS tf,
+                          app.tsvector_tokens(c.search_tsv) AS length
+                   FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) AS u),
+         kept AS (SELECT p.merchant_id, p.corpus_version, p.lexeme, e.id, e.tf, e.length
+                  FROM chunk_postings p CROSS JOIN LATERAL app.bm25_postings_entries(p.postings) AS e)
+    SELECT (SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT ALL SELECT * FROM kept)
+                                  UNION ALL (SELECT * FROM kept EXCEPT ALL SELECT * FROM fresh)) AS d)
+         + (SELECT count(*) FROM chunk_postings WHERE entries <> app.bm25_postings_count(postings) OR entries = 0)
+)SQL";
+
+// BM25 of every allowed match, straight from the tsvectors: what the leg must return.
+constexpr const char* kExhaustiveBm25 = R"SQL(
+    WITH q AS (SELECT lexeme, idf FROM app.bm25_terms($1, 1, $2, 1.2)),
+         t AS (SELECT tokens::float8 / chunks AS avgdl FROM chunk_lexical_totals WHERE merchant_id = $1 AND corpus_version = 1),
+         s AS (SELECT c.id, sum(q.idf * cardinality(u.positions) * (1.2::real + 1)
+                                / (cardinality(u.positions) + 1.2::real * (1 - 0.75::real + 0.75::real
+                                   * app.tsvector_tokens(c.search_tsv) / t.avgdl)))::real AS score
+               FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) AS u JOIN q ON q.lexeme = u.lexeme CROSS JOIN t
+               WHERE c.merchant_id = $1 AND c.corpus_version = 1
+                 AND c.acl && (SELECT acl_tokens FROM agents WHERE db_role = $3)
+               GROUP BY c.id)
+    SELECT id, score FROM s ORDER BY score DESC, id LIMIT $4
 )SQL";
 
 double bm25(double idf, double tf, double length, double averageLength, double k1 = 1.2, double b = 0.75)
@@ -118,17 +145,31 @@ private slots:
     void statisticsFollowEveryWrite()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        const auto drift = [&owner] {
+            return owner.exec(kStatisticsDrift).integer(0, 0) + owner.exec(kPostingsDrift).integer(0, 0);
+        };
+        QCOMPARE(drift(), 0);
         owner.exec("BEGIN");
+        // One statement per chunk: segments pile up and are merged.
+        for (int i = 0; i < 40; ++i)
+            owner.exec("INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, citation, "
+                       "chunk_text, content_hash, token_count, embedding, embedding_model, chunker_version, acl) "
+                       "VALUES ('mbm', 1, 'document', 'bm-doc', $1::integer, '[Doc]', 'refund shipping ' || $1::integer, 'h', 3, "
+                       "array_fill(0.1::real, '{1536}')::vector, 'test', 't', '{role:staff}')",
+                       db::PgParams().add(100 + i));
+        QCOMPARE(drift(), 0);
+        QVERIFY(owner.exec("SELECT count(*) FROM chunk_postings WHERE merchant_id = 'mbm' AND lexeme = 'refund'").integer(0, 0) < 8);
+        owner.exec("DELETE FROM chunks WHERE merchant_id = 'mbm' AND chunk_index >= 100");
+        QCOMPARE(drift(), 0);
         owner.exec("INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, citation, "
                    "chunk_text, content_hash, token_count, embedding, embedding_model, chunker_version, acl) "
                    "SELECT 'mbm', 1, 'document', 'bm-doc', 10 + g, '[Doc]', 'new words ' || g, 'h', 3, "
                    "array_fill(0.1::real, '{1536}')::vector, 'test', 't', '{role:staff}' FROM generate_series(1, 20) g");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
         owner.exec("UPDATE chunks SET chunk_text = 'refund refund refund' WHERE merchant_id = 'mbm' AND chunk_index = 3");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
         owner.exec("DELETE FROM chunks WHERE merchant_id = 'mbm' AND chunk_index > 15");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
         // A re-embed: the next version beside the live one, then the old version goes (cascade).
         owner.exec("INSERT INTO corpus_versions (merchant_id, version, embedding_provider, embedding_model, embedding_dims, "
                    "chunker_version, state) VALUES ('mbm', 2, 'hash', 'test2', 1536, 't', 'building')");
@@ -136,34 +177,74 @@ private slots:
                    "chunk_text, content_hash, token_count, embedding, embedding_model, chunker_version, acl) "
                    "SELECT merchant_id, 2, source_type, document_id, chunk_index, citation, chunk_text, content_hash, "
                    "token_count, embedding, 'test2', chunker_version, acl FROM chunks WHERE merchant_id = 'mbm'");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
         owner.exec("DELETE FROM corpus_versions WHERE merchant_id = 'mbm' AND version = 1");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
         QCOMPARE(owner.exec("SELECT count(*) FROM chunk_lexemes WHERE merchant_id = 'mbm' AND corpus_version = 1").integer(0, 0), 0);
+        QCOMPARE(owner.exec("SELECT count(*) FROM chunk_postings WHERE merchant_id = 'mbm' AND corpus_version = 1").integer(0, 0), 0);
         // Deleting the source document cascades to its chunks.
         owner.exec("DELETE FROM support_documents WHERE id = 'bm-doc'");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
         owner.exec("ROLLBACK");
-        QCOMPARE(owner.exec(kStatisticsDrift).integer(0, 0), 0);
+        QCOMPARE(drift(), 0);
     }
 
-    // Whatever the first pass reads, the top k is the one scoring every match gives.
-    void pruningNeverChangesTheTopK()
+    // The postings' top k is the one scoring every allowed match gives, for staff and for a
+    // contractor who may read a few of the best chunks only (the leg then reads deeper).
+    void postingsGiveTheExhaustiveTopK()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
-        owner.exec("SET ROLE agent_u1");
-        for (const char* query : {"refund for order 4821 never arrived", "password reset", "blue widget refund policy",
-                                  "how long does shipping take", "refund"}) {
-            const auto ranking = [&](int firstPassRows) {
-                QStringList out;
-                const db::PgResult r = owner.exec("SELECT id, score FROM app.bm25_leg('m01', 1, '{}', $1, 1.2, 0.75, $2, 3)",
-                                                  db::PgParams().add(QString::fromUtf8(query)).add(firstPassRows));
-                for (int i = 0; i < r.rows(); ++i)
-                    out << r.text(i, "id") + QLatin1Char('=') + QString::number(r.real(i, "score"), 'f', 5);
-                return out;
-            };
-            QCOMPARE(ranking(1), ranking(1000000));
+        for (const char* role : {"agent_u1", "agent_u3"}) {
+            for (const char* query : {"refund for order 4821 never arrived", "password reset", "blue widget refund policy",
+                                      "how long does shipping take", "refund", "the order"}) {
+                for (int k : {1, 3, 10}) {
+                    const auto ranking = [](const db::PgResult& r) {
+                        QStringList out;
+                        for (int i = 0; i < r.rows(); ++i)
+                            out << r.text(i, "id") + QLatin1Char('=') + QString::number(r.real(i, "score"), 'f', 5);
+                        return out;
+                    };
+                    const QStringList expected = ranking(owner.exec(kExhaustiveBm25, db::PgParams().add("m01")
+                                                                        .add(QString::fromUtf8(query)).add(role).add(k)));
+                    owner.exec(QStringLiteral("SET ROLE %1").arg(QLatin1String(role)));
+                    const QStringList got = ranking(owner.exec("SELECT id, score FROM app.bm25_leg('m01', 1, '{}', $1, 1.2, 0.75, 2000, $2)",
+                                                               db::PgParams().add(QString::fromUtf8(query)).add(k)));
+                    owner.exec("RESET ROLE");
+                    QCOMPARE(got, expected);
+                }
+            }
         }
+    }
+
+    // The extension's functions refuse what would corrupt a list.
+    void postingsRejectBadInput()
+    {
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        for (const char* bad : {"SELECT app.bm25_postings('{2,1}', '{1,1}', '{3,3}')",
+                                "SELECT app.bm25_postings('{1,1}', '{1,1}', '{3,3}')",
+                                "SELECT app.bm25_postings('{1,2}', '{1}', '{3,3}')",
+                                "SELECT app.bm25_postings('{1}', '{0}', '{3}')",
+                                "SELECT app.bm25_postings_count('\\x0100'::bytea)",
+                                "SELECT * FROM app.bm25_postings_entries('\\x0200000001'::bytea)",
+                                "SELECT app.bm25_postings_merge(ARRAY[app.bm25_postings('{1}', '{1}', '{2}'), "
+                                "app.bm25_postings('{1}', '{1}', '{2}')])",
+                                "SELECT * FROM app.bm25_top(ARRAY[app.bm25_postings('{1}', '{1}', '{2}')], '{2}', '{1.0}', "
+                                "1.2, 0.75, 2, 10)"}) {
+            try {
+                owner.exec(bad);
+                QFAIL(bad);
+            } catch (const db::DbError&) {
+            }
+        }
+        const db::PgResult merged = owner.exec(
+            "SELECT e.id, e.tf, e.length FROM app.bm25_postings_entries(app.bm25_postings_without(app.bm25_postings_merge("
+            "ARRAY[app.bm25_postings('{5,900000000000}', '{1,2}', '{4,9}'), app.bm25_postings('{7}', '{3}', '{3}')]), "
+            "'{5}')) AS e");
+        QCOMPARE(merged.rows(), 2);
+        QCOMPARE(merged.text(0, "id"), QStringLiteral("7"));
+        QCOMPARE(merged.text(1, "id"), QStringLiteral("900000000000"));
+        QCOMPARE(int(merged.integer(1, "tf")), 2);
+        QCOMPARE(int(merged.integer(1, "length")), 9);
     }
 
     // Raw SQL as an agent role: the contractor's own token applies, whatever it claims.
@@ -177,7 +258,8 @@ private slots:
         QCOMPARE(int(r.integer(0, 0)), 1);
         QCOMPARE(conn.exec("SELECT count(*) FROM app.bm25_leg('m01', 1, '{role:staff}', 'refund', 1.2, 0.75, 2000, 10)")
                      .integer(0, 0), 0);
-        for (const char* table : {"SELECT count(*) FROM chunk_lexemes", "SELECT count(*) FROM chunk_lexical_totals"}) {
+        for (const char* table : {"SELECT count(*) FROM chunk_lexemes", "SELECT count(*) FROM chunk_lexical_totals",
+                                  "SELECT count(*) FROM chunk_postings"}) {
             try {
                 conn.exec(table);
                 QFAIL(table);

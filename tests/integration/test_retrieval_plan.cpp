@@ -125,7 +125,10 @@ private slots:
 
         const auto* lexical = plan(result, "lexical");
         QVERIFY(lexical);
-        QCOMPARE(relationsScanned(lexical->root), QStringList{QStringLiteral("chunks_m_m01")});
+        // The postings of the query's lexemes, then the merchant's own partition by key (migration 020).
+        QStringList lexicalRelations = relationsScanned(lexical->root);
+        lexicalRelations.sort();
+        QCOMPARE(lexicalRelations, (QStringList{QStringLiteral("chunk_postings"), QStringLiteral("chunks_m_m01")}));
 
         for (const auto& p : result.plans) {
             for (const QString& w : p.warnings)
@@ -136,8 +139,9 @@ private slots:
 
     // Under row-level security PostgreSQL never makes a non-leakproof qual such as `@@` an index
     // condition, so an agent's own full-text query filters every row of its tenant; the lexical
-    // leg's function (migrations 008, 013) reads the tsvector GIN index instead.
-    void agentLexicalLegUsesTheGinIndex()
+    // leg's function (migrations 013, 020) reads the postings of the query's lexemes and then the
+    // best chunks by primary key.
+    void agentLexicalLegReadsPostingsAndRowsByKey()
     {
         largeTenant();
         db::PgConnection agent = test::TestDatabase::instance().connect();
@@ -149,7 +153,12 @@ private slots:
         const int found = static_cast<int>(agent.exec("SELECT count(*) FROM app.bm25_leg('mgin', 1, '{role:staff}', 'zebra', "
                                                       "1.2, 0.75, 2000, 10)").integer(0, 0));
         QVERIFY2(!plain.contains(QLatin1String("search_tsv_idx")), qPrintable(plain));
-        QVERIFY2(viaFunction.contains(QLatin1String("chunks_m_mgin_search_tsv_idx")), qPrintable(viaFunction));
+        QVERIFY2(viaFunction.contains(QLatin1String("chunk_postings_pkey")), qPrintable(viaFunction));
+        QStringList names;
+        for (const auto& m : QRegularExpression(QStringLiteral("\"(Index Name|Relation Name|Node Type)\": \"([^\"]+)\"")).globalMatch(viaFunction))
+            names << m.captured(2);
+        QVERIFY2(viaFunction.contains(QLatin1String("chunks_m_mgin_pkey")), qPrintable(names.join(QLatin1Char(' '))));
+        QVERIFY2(!viaFunction.contains(QLatin1String("Seq Scan")), qPrintable(viaFunction));
         QCOMPARE(found, 10);
     }
 

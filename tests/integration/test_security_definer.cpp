@@ -89,7 +89,7 @@ private slots:
         const db::PgResult r = owner.exec(
             "SELECT string_agg(table_name || ':' || privilege_type, ',' ORDER BY table_name, privilege_type) "
             "FROM information_schema.role_table_grants WHERE grantee = 'agent_console_definer'");
-        QCOMPARE(r.text(0, 0), QStringLiteral("agents:SELECT,chunk_lexemes:SELECT,chunk_lexical_totals:SELECT,chunks:SELECT,"
+        QCOMPARE(r.text(0, 0), QStringLiteral("agents:SELECT,chunk_lexemes:SELECT,chunk_lexical_totals:SELECT,chunk_postings:SELECT,chunks:SELECT,"
                                               "corpus_versions:SELECT,draft_audit:INSERT,recall_probes:INSERT,recall_probes:SELECT,retrieval_audit:INSERT"));
     }
 

@@ -1,0 +1,274 @@
+/*
+ * Exact Okapi BM25 top-n over postings lists, document at a time with MaxScore pruning (Turtle &
+ * Flood 1995): query terms are ordered by the most each can add to a score, idf * (k1 + 1); once
+ * the n-th best score exceeds what the weakest terms could give together, a chunk that has only
+ * those terms cannot enter the top n, so they are only looked up for chunks the other terms bring.
+ * The score is migration 013's:
+ *   sum over query terms t in d of idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl))
+ * summed in double precision and rounded to real, ranked by score descending, then id ascending.
+ */
+#include "postings.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+typedef struct Term
+{
+    PostingArray postings;
+    int cursor;
+    double idf;
+    double bound;
+} Term;
+
+typedef struct Hit
+{
+    int64 id;
+    float4 score;
+} Hit;
+
+/* a ranks below b: a lower score, or an equal score and a larger id */
+static inline bool
+ranks_below(const Hit *a, const Hit *b)
+{
+    return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+/* Min-heap of the best n hits, the lowest-ranked at the root. */
+typedef struct TopN
+{
+    Hit *hits;
+    int count;
+    int capacity;
+} TopN;
+
+static void
+sift_down(TopN *top, int i)
+{
+    for (;;)
+    {
+        int lowest = i, l = 2 * i + 1, r = l + 1;
+        Hit swap;
+
+        if (l < top->count && ranks_below(&top->hits[l], &top->hits[lowest]))
+            lowest = l;
+        if (r < top->count && ranks_below(&top->hits[r], &top->hits[lowest]))
+            lowest = r;
+        if (lowest == i)
+            return;
+        swap = top->hits[i];
+        top->hits[i] = top->hits[lowest];
+        top->hits[lowest] = swap;
+        i = lowest;
+    }
+}
+
+static void
+offer(TopN *top, Hit hit)
+{
+    if (top->count < top->capacity)
+    {
+        int i = top->count++;
+
+        top->hits[i] = hit;
+        while (i > 0 && ranks_below(&top->hits[i], &top->hits[(i - 1) / 2]))
+        {
+            Hit swap = top->hits[i];
+
+            top->hits[i] = top->hits[(i - 1) / 2];
+            top->hits[(i - 1) / 2] = swap;
+            i = (i - 1) / 2;
+        }
+    }
+    else if (ranks_below(&top->hits[0], &hit))
+    {
+        top->hits[0] = hit;
+        sift_down(top, 0);
+    }
+}
+
+static int
+compare_bound(const void *a, const void *b)
+{
+    const Term *x = a, *y = b;
+
+    return (x->bound > y->bound) - (x->bound < y->bound);
+}
+
+static int
+compare_rank(const void *a, const void *b)
+{
+    const Hit *x = a, *y = b;
+
+    return ranks_below(x, y) ? 1 : ranks_below(y, x) ? -1 : 0;
+}
+
+/* First entry at or after the cursor with an id >= target (galloping, then binary search). */
+static inline int
+seek(const PostingArray *p, int from, int64 target)
+{
+    int step = 1, lo = from, hi;
+
+    if (from >= p->count || p->items[from].id >= target)
+        return from;
+    while (lo + step < p->count && p->items[lo + step].id < target)
+    {
+        lo += step;
+        step <<= 1;
+    }
+    hi = Min(lo + step, p->count);
+    while (lo + 1 < hi)
+    {
+        int mid = lo + (hi - lo) / 2;
+
+        if (p->items[mid].id < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
+
+static void
+top_n(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
+{
+    /* lengthNorm(|d|) is shared by every term of a chunk; tf is per term. */
+    const double slack = 1.0 + 1e-6; /* a double sum rounded to real may come out slightly above it */
+    double *prefix = palloc(sizeof(double) * (nterms + 1));
+    int essential = 0; /* terms [0, essential) can only be looked up */
+
+    qsort(terms, nterms, sizeof(Term), compare_bound);
+    prefix[0] = 0;
+    for (int t = 0; t < nterms; t++)
+        prefix[t + 1] = prefix[t] + terms[t].bound;
+
+    for (;;)
+    {
+        int64 id = PG_INT64_MAX;
+        double score = 0, norm = 0;
+        int length = -1;
+        Hit hit;
+
+        for (int t = essential; t < nterms; t++)
+            if (terms[t].cursor < terms[t].postings.count && terms[t].postings.items[terms[t].cursor].id < id)
+                id = terms[t].postings.items[terms[t].cursor].id;
+        if (id == PG_INT64_MAX)
+            break;
+        for (int t = nterms - 1; t >= 0; t--)
+        {
+            Term *term = &terms[t];
+            const Posting *p;
+
+            if (t < essential)
+            {
+                if (top->count == top->capacity && (score + prefix[t + 1]) * slack < top->hits[0].score)
+                    break;
+                term->cursor = seek(&term->postings, term->cursor, id);
+            }
+            if (term->cursor >= term->postings.count || term->postings.items[term->cursor].id != id)
+                continue;
+            p = &term->postings.items[term->cursor];
+            if (length < 0)
+            {
+                length = p->length;
+                norm = k1 * (1 - b + b * length / avgdl);
+            }
+            score += term->idf * p->tf * (k1 + 1) / (p->tf + norm);
+            if (t >= essential)
+                term->cursor++;
+        }
+        hit.id = id;
+        hit.score = (float4) score;
+        offer(top, hit);
+        if (top->count == top->capacity)
+            while (essential < nterms && prefix[essential + 1] * slack < top->hits[0].score)
+                essential++;
+    }
+}
+
+/*
+ * bm25_top(lists bytea[], terms integer[], idfs float8[], k1 real, b real, avgdl float8, n integer)
+ *   -> TABLE (id bigint, score real), best first.
+ * lists[i] is a postings segment of query term terms[i] (1-based into idfs); a term may have several.
+ */
+PG_FUNCTION_INFO_V1(bm25_top);
+Datum
+bm25_top(PG_FUNCTION_ARGS)
+{
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+    ArrayType *list_array = PG_GETARG_ARRAYTYPE_P(0);
+    ArrayType *term_array = PG_GETARG_ARRAYTYPE_P(1);
+    ArrayType *idf_array = PG_GETARG_ARRAYTYPE_P(2);
+    double k1 = PG_GETARG_FLOAT4(3);
+    double b = PG_GETARG_FLOAT4(4);
+    double avgdl = PG_GETARG_FLOAT8(5);
+    int32 n = PG_GETARG_INT32(6);
+    Datum *list_values, *term_values, *idf_values;
+    bool *list_nulls, *term_nulls, *idf_nulls;
+    int nlists, nterm_refs, nidfs;
+    Term *terms;
+    int nterms = 0;
+    TopN top;
+
+    InitMaterializedSRF(fcinfo, 0);
+    deconstruct_array(list_array, BYTEAOID, -1, false, TYPALIGN_INT, &list_values, &list_nulls, &nlists);
+    deconstruct_array(term_array, INT4OID, 4, true, TYPALIGN_INT, &term_values, &term_nulls, &nterm_refs);
+    deconstruct_array(idf_array, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &idf_values, &idf_nulls, &nidfs);
+    if (nlists != nterm_refs)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("bm25_top needs one term per postings list (%d lists, %d terms)", nlists, nterm_refs)));
+    if (!(k1 >= 0) || !(b >= 0 && b <= 1) || !(avgdl > 0))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("bm25_top needs k1 >= 0, 0 <= b <= 1 and avgdl > 0 (got %g, %g, %g)", k1, b, avgdl)));
+    if (n < 1 || nlists == 0)
+        return (Datum) 0;
+
+    terms = palloc0(sizeof(Term) * Max(nidfs, 1));
+    for (int t = 0; t < nidfs; t++)
+    {
+        bytea **lists = palloc(sizeof(bytea *) * nlists);
+        int count = 0;
+
+        if (idf_nulls[t])
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("idf of term %d is null", t + 1)));
+        for (int i = 0; i < nlists; i++)
+        {
+            int32 term;
+
+            if (list_nulls[i] || term_nulls[i])
+                ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("postings list %d is null", i + 1)));
+            term = DatumGetInt32(term_values[i]);
+            if (term < 1 || term > nidfs)
+                ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                                errmsg("postings list %d names term %d of %d", i + 1, term, nidfs)));
+            if (term == t + 1)
+                lists[count++] = DatumGetByteaPP(list_values[i]);
+        }
+        if (count == 0)
+            continue;
+        terms[nterms].postings = postings_decode_merged(lists, count);
+        terms[nterms].idf = DatumGetFloat8(idf_values[t]);
+        terms[nterms].bound = terms[nterms].idf * (k1 + 1);
+        nterms++;
+    }
+
+    top.capacity = n;
+    top.count = 0;
+    top.hits = palloc(sizeof(Hit) * Min(n, 1 << 20));
+    if (n > (1 << 20))
+        top.capacity = 1 << 20;
+    top_n(terms, nterms, k1, b, avgdl, &top);
+
+    qsort(top.hits, top.count, sizeof(Hit), compare_rank);
+    for (int i = 0; i < top.count; i++)
+    {
+        Datum values[2] = {Int64GetDatum(top.hits[i].id), Float4GetDatum(top.hits[i].score)};
+        bool nulls[2] = {false, false};
+
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    return (Datum) 0;
+}
