@@ -48,13 +48,14 @@ constexpr const char* kStatisticsDrift = R"SQL(
                                   UNION ALL (SELECT * FROM kept_totals EXCEPT SELECT * FROM fresh_totals)) AS t)
 )SQL";
 
-// Postings entries that differ from a recomputation from the chunks (and segments whose entry count
-// is wrong, or that are empty).
+// Postings entries (per lexeme and ACL token) that differ from a recomputation from the chunks, and
+// segments whose entry count is wrong or that are empty.
 constexpr const char* kPostingsDrift = R"SQL(
-    WITH fresh AS (SELECT c.merchant_id, c.corpus_version, u.lexeme, c.id, cardinality(u.positions) AS tf,
+    WITH fresh AS (SELECT c.merchant_id, c.corpus_version, u.lexeme, k.token, c.id, cardinality(u.positions) AS tf,
                           app.tsvector_tokens(c.search_tsv) AS length
-                   FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) AS u),
-         kept AS (SELECT p.merchant_id, p.corpus_version, p.lexeme, e.id, e.tf, e.length
+                   FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) AS u
+                   CROSS JOIN LATERAL (SELECT DISTINCT t FROM unnest(c.acl) AS t) AS k(token)),
+         kept AS (SELECT p.merchant_id, p.corpus_version, p.lexeme, p.token, e.id, e.tf, e.length
                   FROM chunk_postings p CROSS JOIN LATERAL app.bm25_postings_entries(p.postings) AS e)
     SELECT (SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT ALL SELECT * FROM kept)
                                   UNION ALL (SELECT * FROM kept EXCEPT ALL SELECT * FROM fresh)) AS d)
@@ -167,6 +168,8 @@ private slots:
                    "array_fill(0.1::real, '{1536}')::vector, 'test', 't', '{role:staff}' FROM generate_series(1, 20) g");
         QCOMPARE(drift(), 0);
         owner.exec("UPDATE chunks SET chunk_text = 'refund refund refund' WHERE merchant_id = 'mbm' AND chunk_index = 3");
+        QCOMPARE(drift(), 0);
+        owner.exec("UPDATE chunks SET acl = '{role:staff,topic:refund}' WHERE merchant_id = 'mbm' AND chunk_index = 0");
         QCOMPARE(drift(), 0);
         owner.exec("DELETE FROM chunks WHERE merchant_id = 'mbm' AND chunk_index > 15");
         QCOMPARE(drift(), 0);

@@ -192,7 +192,8 @@ top_n(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
 /*
  * bm25_top(lists bytea[], terms integer[], idfs float8[], k1 real, b real, avgdl float8, n integer)
  *   -> TABLE (id bigint, score real), best first.
- * lists[i] is a postings segment of query term terms[i] (1-based into idfs); a term may have several.
+ * lists[i] is a postings segment of query term terms[i] (1-based into idfs); a term may have several,
+ * and a chunk may be in more than one of them (the term's lists under several ACL tokens).
  */
 PG_FUNCTION_INFO_V1(bm25_top);
 Datum
@@ -249,7 +250,7 @@ bm25_top(PG_FUNCTION_ARGS)
         }
         if (count == 0)
             continue;
-        terms[nterms].postings = postings_decode_merged(lists, count);
+        terms[nterms].postings = postings_decode_merged(lists, count, true);
         terms[nterms].idf = DatumGetFloat8(idf_values[t]);
         terms[nterms].bound = terms[nterms].idf * (k1 + 1);
         nterms++;

@@ -120,7 +120,7 @@ compare_first_id(const void *a, const void *b)
 }
 
 PostingArray
-postings_decode_merged(bytea **lists, int nlists)
+postings_decode_merged(bytea **lists, int nlists, bool shared_ids)
 {
     PostingArray *parts = palloc(sizeof(PostingArray) * Max(nlists, 1));
     PostingArray out;
@@ -160,9 +160,15 @@ postings_decode_merged(bytea **lists, int nlists)
                 (best < 0 || parts[i].items[cursor[i]].id < parts[best].items[cursor[best]].id))
                 best = i;
         if (out.count > 0 && out.items[out.count - 1].id == parts[best].items[cursor[best]].id)
-            ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
-                            errmsg("chunk %lld is in two postings segments of one lexeme",
-                                   (long long) parts[best].items[cursor[best]].id)));
+        {
+            if (!shared_ids)
+                ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                                errmsg("chunk %lld is in two postings segments of one key",
+                                       (long long) parts[best].items[cursor[best]].id)));
+            cursor[best]++;
+            total--;
+            continue;
+        }
         out.items[out.count++] = parts[best].items[cursor[best]++];
     }
     return out;
@@ -253,7 +259,7 @@ bm25_postings_merge(PG_FUNCTION_ARGS)
 {
     int nlists;
     bytea **lists = bytea_array_items(PG_GETARG_ARRAYTYPE_P(0), &nlists);
-    PostingArray merged = postings_decode_merged(lists, nlists);
+    PostingArray merged = postings_decode_merged(lists, nlists, false);
 
     PG_RETURN_BYTEA_P(postings_encode(merged.items, merged.count));
 }

@@ -25,8 +25,11 @@ typedef struct PostingArray
 /* Entries of one stored list (detoasted by the caller). */
 extern PostingArray postings_decode(const bytea *list);
 
-/* The entries of several lists as one list ascending by id; an id in two lists is an error. */
-extern PostingArray postings_decode_merged(bytea **lists, int nlists);
+/*
+ * The entries of several lists as one list ascending by id. An id in two lists is an error, or,
+ * with `shared_ids` (the lists of one lexeme under several ACL tokens), listed once.
+ */
+extern PostingArray postings_decode_merged(bytea **lists, int nlists, bool shared_ids);
 
 extern bytea *postings_encode(const Posting *items, int count);
 
