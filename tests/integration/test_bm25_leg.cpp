@@ -250,6 +250,29 @@ private slots:
         QCOMPARE(int(merged.integer(1, "length")), 9);
     }
 
+    // Ids close together are scored term at a time, ids far apart document at a time: the same
+    // scores either way, and a chunk listed under two tokens counts once.
+    void bothScoringPathsAgree()
+    {
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        const auto scores = [&owner](qint64 stride) {
+            const db::PgResult r = owner.exec(
+                "WITH l(term, ids, tfs, lengths) AS (VALUES (1, '{1,2,3,5}'::bigint[], '{1,2,1,3}'::int[], '{4,9,2,7}'::int[]), "
+                "  (1, '{2,8}', '{2,1}', '{9,3}'), (2, '{2,3,4,8}', '{1,1,4,2}', '{9,2,6,3}'), (3, '{6}', '{5}', '{5}')) "
+                "SELECT t.id / $1 AS id, t.score FROM app.bm25_top("
+                "  ARRAY(SELECT app.bm25_postings(ARRAY(SELECT i * $1 FROM unnest(ids) AS i), tfs, lengths) FROM l ORDER BY term),"
+                "  ARRAY(SELECT term FROM l ORDER BY term), '{1.7,0.4,2.2}', 1.2, 0.75, 5.5, 5) AS t",
+                db::PgParams().add(stride));
+            QStringList out;
+            for (int i = 0; i < r.rows(); ++i)
+                out << r.text(i, "id") + QLatin1Char('=') + QString::number(r.real(i, "score"), 'f', 6);
+            return out;
+        };
+        const QStringList dense = scores(1);
+        QCOMPARE(dense.size(), 5);
+        QCOMPARE(scores(1000000000000LL), dense);
+    }
+
     // Raw SQL as an agent role: the contractor's own token applies, whatever it claims.
     void identityAppliesUnderRowLevelSecurity()
     {

@@ -9,8 +9,14 @@
 
 PG_MODULE_MAGIC;
 
-#define HEADER_BYTES 4
+#define HEADER_BYTES (sizeof(uint32) + 2 * sizeof(int64))
 #define MAX_VARINT_BYTES 10
+
+void
+postings_corrupt(void)
+{
+    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list is truncated or corrupt")));
+}
 
 static uint8 *
 put_varint(uint8 *out, uint64 value)
@@ -24,59 +30,41 @@ put_varint(uint8 *out, uint64 value)
     return out;
 }
 
-static const uint8 *
-get_varint(const uint8 *in, const uint8 *end, uint64 *value)
+PostingsHeader
+postings_open(const bytea *list, PostingReader *reader)
 {
-    uint64 result = 0;
-    int shift = 0;
-
-    for (;;)
-    {
-        if (in >= end || shift > 63)
-            ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list is truncated or corrupt")));
-        result |= ((uint64) (*in & 0x7F)) << shift;
-        if ((*in++ & 0x80) == 0)
-            break;
-        shift += 7;
-    }
-    *value = result;
-    return in;
-}
-
-static uint32
-stored_count(const bytea *list)
-{
-    uint32 count;
+    PostingsHeader header;
+    const uint8 *data = (const uint8 *) VARDATA_ANY(list);
 
     if (VARSIZE_ANY_EXHDR(list) < HEADER_BYTES)
         ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list has no header")));
-    memcpy(&count, VARDATA_ANY(list), HEADER_BYTES);
-    return count;
+    memcpy(&header.count, data, sizeof(uint32));
+    memcpy(&header.first_id, data + sizeof(uint32), sizeof(int64));
+    memcpy(&header.last_id, data + sizeof(uint32) + sizeof(int64), sizeof(int64));
+    if (header.count > PG_INT32_MAX)
+        postings_corrupt();
+    if (reader)
+    {
+        reader->in = data + HEADER_BYTES;
+        reader->end = data + VARSIZE_ANY_EXHDR(list);
+        reader->left = header.count;
+        reader->id = 0;
+    }
+    return header;
 }
 
 PostingArray
 postings_decode(const bytea *list)
 {
     PostingArray out;
-    const uint8 *in = (const uint8 *) VARDATA_ANY(list) + HEADER_BYTES;
-    const uint8 *end = (const uint8 *) VARDATA_ANY(list) + VARSIZE_ANY_EXHDR(list);
-    uint64 id = 0;
+    PostingReader reader;
+    PostingsHeader header = postings_open(list, &reader);
 
-    out.count = (int) stored_count(list);
+    out.count = (int) header.count;
     out.items = palloc(sizeof(Posting) * Max(out.count, 1));
     for (int i = 0; i < out.count; i++)
-    {
-        uint64 gap, tf, length;
-
-        in = get_varint(in, end, &gap);
-        in = get_varint(in, end, &tf);
-        in = get_varint(in, end, &length);
-        id += gap;
-        out.items[i].id = (int64) id;
-        out.items[i].tf = (int32) tf;
-        out.items[i].length = (int32) length;
-    }
-    if (in != end)
+        postings_next(&reader, &out.items[i]);
+    if (reader.in != reader.end)
         ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list has trailing bytes")));
     return out;
 }
@@ -89,7 +77,12 @@ postings_encode(const Posting *items, int count)
     uint32 stored = (uint32) count;
     int64 previous = 0;
 
-    memcpy(VARDATA(list), &stored, HEADER_BYTES);
+    int64 first = count > 0 ? items[0].id : 0;
+    int64 last = count > 0 ? items[count - 1].id : 0;
+
+    memcpy(VARDATA(list), &stored, sizeof(uint32));
+    memcpy(VARDATA(list) + sizeof(uint32), &first, sizeof(int64));
+    memcpy(VARDATA(list) + sizeof(uint32) + sizeof(int64), &last, sizeof(int64));
     for (int i = 0; i < count; i++)
     {
         if (items[i].id <= previous)
@@ -299,12 +292,7 @@ PG_FUNCTION_INFO_V1(bm25_postings_count);
 Datum
 bm25_postings_count(PG_FUNCTION_ARGS)
 {
-    bytea *list = PG_GETARG_BYTEA_PP(0);
-    uint32 count = stored_count(list);
-
-    if (count > PG_INT32_MAX)
-        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list is corrupt")));
-    PG_RETURN_INT32((int32) count);
+    PG_RETURN_INT32((int32) postings_open(PG_GETARG_BYTEA_PP(0), NULL).count);
 }
 
 /* bm25_postings_entries(list bytea) -> TABLE (id bigint, tf integer, length integer) */
