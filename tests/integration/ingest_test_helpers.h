@@ -90,10 +90,20 @@ inline std::vector<ingest::PreparedSource> oneSentenceDocuments(const QString& m
     return sources;
 }
 
-// Rows where the BM25 statistics differ from a recomputation from the merchant's chunks (0 = exact).
+// Rows where the BM25 statistics or postings differ from a recomputation from the merchant's
+// chunks (0 = exact).
 inline qint64 lexicalStatisticsDrift(db::PgConnection& conn, const QString& merchant)
 {
-    return conn.exec(
+    const qint64 postings = conn.exec(
+        "WITH fresh AS (SELECT c.corpus_version, u.lexeme, k.token, c.id, cardinality(u.positions) AS tf "
+        "               FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) AS u "
+        "               CROSS JOIN LATERAL (SELECT DISTINCT t FROM unnest(c.acl) AS t) AS k(token) WHERE c.merchant_id = $1), "
+        "     kept AS (SELECT p.corpus_version, p.lexeme, p.token, e.id, e.tf FROM chunk_postings p "
+        "              CROSS JOIN LATERAL app.bm25_postings_entries(p.postings) AS e WHERE p.merchant_id = $1) "
+        "SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT ALL SELECT * FROM kept) UNION ALL "
+        "                      (SELECT * FROM kept EXCEPT ALL SELECT * FROM fresh)) AS d",
+        db::PgParams().add(merchant)).integer(0, 0);
+    return postings + conn.exec(
         "WITH fresh AS (SELECT c.corpus_version, u.lexeme, count(*) AS n FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) u "
         "               WHERE c.merchant_id = $1 GROUP BY 1, 2), "
         "     kept AS (SELECT corpus_version, lexeme, chunks AS n FROM chunk_lexemes WHERE merchant_id = $1 AND chunks > 0) "
