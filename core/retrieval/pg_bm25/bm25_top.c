@@ -205,6 +205,8 @@ compare_bound_descending(const void *a, const void *b)
  * migration 013 sums them, so the scores are the same to the last bit. A chunk in two lists of one
  * term (under two ACL tokens) counts once. False, with nothing done, when the range is too wide.
  */
+#define LENGTHS_TABULATED 1024
+
 static bool
 top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
 {
@@ -213,6 +215,7 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
     bool shared = false;
     double *score;
     int32 *seen = NULL;
+    double norm_of_length[LENGTHS_TABULATED];
 
     for (int t = 0; t < nterms; t++)
     {
@@ -237,6 +240,9 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
     score = palloc0(sizeof(double) * span);
     if (shared)
         seen = palloc0(sizeof(int32) * span);
+    /* The length normalisation of every short chunk, computed once (the same expression). */
+    for (int length = 0; length < LENGTHS_TABULATED; length++)
+        norm_of_length[length] = k1 * (1 - b + b * length / avgdl);
     qsort(terms, nterms, sizeof(Term), compare_bound_descending);
     for (int t = 0; t < nterms; t++)
     {
@@ -251,7 +257,8 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
             while (postings_next(&reader, &p))
             {
                 const int64 slot = p.id - lo;
-                const double norm = k1 * (1 - b + b * p.length / avgdl);
+                const double norm = p.length < LENGTHS_TABULATED ? norm_of_length[p.length]
+                                                                 : k1 * (1 - b + b * p.length / avgdl);
 
                 if (unlikely(slot < 0 || slot >= span))
                     postings_corrupt();

@@ -48,6 +48,12 @@ postings_varint(const uint8 *in, const uint8 *end, uint64 *value)
     uint64 result = 0;
     int shift = 0;
 
+    if (likely(in < end && *in < 0x80))
+    {
+        *value = *in;
+        return in + 1;
+    }
+
     for (;;)
     {
         if (unlikely(in >= end || shift > 63))
