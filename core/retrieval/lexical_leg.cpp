@@ -11,7 +11,7 @@ LegQuery lexicalLegQuery(const LegScope& scope, const QString& text, int limit, 
     q.sql = sql::kLexicalLeg;
     q.explainSql = sql::kExplainLexicalLeg;
     q.params.add(scope.merchantId).add(scope.corpusVersion).addTextArray(scope.aclTokens).add(limit).add(text)
-        .add(bm25.k1).add(bm25.b).add(bm25.firstPassRows);
+        .add(bm25.k1).add(bm25.b);
     // The tenant is reached through an index even on a table small enough for the planner to prefer
     // scanning every merchant's rows.
     q.settings = {

@@ -61,14 +61,14 @@ inline constexpr const char* kVectorLegAclGraph = AC_VECTOR_LEG_COLUMNS "AND c.a
 inline constexpr const char* kAclGraphs = "SELECT app.acl_graphs($1, $2, $3::text[])";
 inline constexpr const char* kAclGraphName = "SELECT app.acl_graph_name($1, $2, $3)";
 
-// The lexical leg, Okapi BM25 (migration 013): $5 the query text (the server stems it with the
-// configuration search_tsv uses), $6 k1, $7 b, $8 how many chunks the first MaxScore pass may
-// match. It runs in a SECURITY DEFINER function that applies the caller's server-side identity,
-// because under row-level security PostgreSQL will not use the tsvector GIN index for `@@` (not
-// leakproof); the statement and its term statistics live there too.
-inline constexpr const char* kLexicalLeg = "SELECT * FROM app.bm25_leg($1, $2, $3::text[], $5, $6, $7, $8, $4)";
+// The lexical leg, Okapi BM25 (migrations 013, 020): $5 the query text (the server stems it with
+// the configuration search_tsv uses), $6 k1, $7 b. It runs in a SECURITY DEFINER function that
+// applies the caller's server-side identity and reads the postings lists of the caller's tokens,
+// which agents cannot read themselves. The function's first_pass_rows argument (013's MaxScore
+// pass) no longer has a use: 0.
+inline constexpr const char* kLexicalLeg = "SELECT * FROM app.bm25_leg($1, $2, $3::text[], $5, $6, $7, 0, $4)";
 inline constexpr const char* kExplainLexicalLeg =
-    "SELECT plan, searched FROM app.explain_bm25_leg($1, $2, $3::text[], $5, $6, $7, $8, $4)";
+    "SELECT plan, searched FROM app.explain_bm25_leg($1, $2, $3::text[], $5, $6, $7, 0, $4)";
 
 // Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
 inline constexpr const char* kSourceTitles =

@@ -31,9 +31,6 @@ struct AgentIdentity {
 struct Bm25Options {
     double k1 = 1.2;           // term-frequency saturation
     double b = 0.75;           // length normalisation (0: none, 1: full)
-    // The first MaxScore pass searches the rarest query terms until they match this many chunks;
-    // the result is exact either way, this only decides how much the first pass reads.
-    int firstPassRows = 2000;
 };
 
 struct RetrievalOptions {

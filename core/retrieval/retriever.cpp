@@ -57,8 +57,6 @@ void validate(const RetrievalRequest& request)
     if (!(o.bm25.k1 >= 0 && o.bm25.k1 <= 10) || !(o.bm25.b >= 0 && o.bm25.b <= 1))
         throw RetrievalError(QStringLiteral("BM25 needs 0 <= k1 <= 10 and 0 <= b <= 1 (got k1 %1, b %2)")
                                  .arg(o.bm25.k1).arg(o.bm25.b));
-    if (o.bm25.firstPassRows < 1)
-        throw RetrievalError(QStringLiteral("the BM25 first-pass row count must be positive"));
 }
 
 QString iterativeScanName(const VectorLegSettings& s)
@@ -337,7 +335,6 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         {QStringLiteral("exact_scan_threshold"), o.exactScanThreshold},
         {QStringLiteral("bm25_k1"), o.bm25.k1},
         {QStringLiteral("bm25_b"), o.bm25.b},
-        {QStringLiteral("bm25_first_pass_rows"), o.bm25.firstPassRows},
         {QStringLiteral("corpus_version"), corpus->version},
         {QStringLiteral("embedding_model"), corpus->model},
     };
