@@ -21,6 +21,7 @@ typedef struct Term
 {
     bytea **lists; /* the term's stored segments */
     int nlists;
+    bool overlapping;      /* two of its lists cover overlapping id ranges: a chunk may be in both */
     PostingArray postings; /* decoded and merged, for the document-at-a-time path */
     int cursor;
     double idf;
@@ -207,6 +208,20 @@ compare_bound_descending(const void *a, const void *b)
  */
 #define LENGTHS_TABULATED 1024
 
+typedef struct IdRange
+{
+    int64 first;
+    int64 last;
+} IdRange;
+
+static int
+compare_range(const void *a, const void *b)
+{
+    const IdRange *x = a, *y = b;
+
+    return (x->first > y->first) - (x->first < y->first);
+}
+
 static bool
 top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
 {
@@ -219,7 +234,9 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
 
     for (int t = 0; t < nterms; t++)
     {
-        shared |= terms[t].nlists > 1;
+        IdRange *ranges = palloc(sizeof(IdRange) * terms[t].nlists);
+        int nranges = 0;
+
         for (int i = 0; i < terms[t].nlists; i++)
         {
             PostingsHeader h = postings_open(terms[t].lists[i], NULL);
@@ -229,7 +246,16 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
             lo = Min(lo, h.first_id);
             hi = Max(hi, h.last_id);
             entries += h.count;
+            ranges[nranges].first = h.first_id;
+            ranges[nranges].last = h.last_id;
+            nranges++;
         }
+        /* Segments of one ACL token never share a chunk; lists of two tokens may, if their ranges meet. */
+        qsort(ranges, nranges, sizeof(IdRange), compare_range);
+        terms[t].overlapping = false;
+        for (int i = 1; i < nranges; i++)
+            terms[t].overlapping |= ranges[i].first <= ranges[i - 1].last;
+        shared |= terms[t].overlapping;
     }
     if (entries == 0)
         return true;
@@ -247,6 +273,7 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
     for (int t = 0; t < nterms; t++)
     {
         const double idf = terms[t].idf;
+        int32 *term_seen = terms[t].overlapping ? seen : NULL;
 
         for (int i = 0; i < terms[t].nlists; i++)
         {
@@ -262,11 +289,11 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
 
                 if (unlikely(slot < 0 || slot >= span))
                     postings_corrupt();
-                if (seen)
+                if (term_seen)
                 {
-                    if (seen[slot] == t + 1)
+                    if (term_seen[slot] == t + 1)
                         continue;
-                    seen[slot] = t + 1;
+                    term_seen[slot] = t + 1;
                 }
                 score[slot] += idf * p.tf * (k1 + 1) / (p.tf + norm);
             }
