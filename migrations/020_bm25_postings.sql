@@ -39,8 +39,14 @@ CREATE POLICY chunk_postings_definer ON chunk_postings FOR SELECT TO agent_conso
 REVOKE ALL ON chunk_postings FROM PUBLIC;
 GRANT SELECT ON chunk_postings TO agent_console_definer;
 
--- Segments of one (merchant, version, lexeme, token) key, for every key of the arrays, merged while four
--- of one size class are present. Each merged segment is deleted by exactly one transaction
+-- A segment's size class: entries by powers of 4 (1-3, 4-15, 16-63, ...).
+CREATE FUNCTION app.postings_size_class(entries integer) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN pg_catalog.floor(pg_catalog.ln(GREATEST(entries, 1)) / pg_catalog.ln(4))::integer;
+
+-- Segments of one (merchant, version, lexeme, token) key, for every key of the arrays: the four or
+-- more of one size class are merged into one of the next, until no class of a key holds four. Each merged segment is deleted by exactly one transaction
 -- (DELETE ... RETURNING), so concurrent writers never merge a posting twice.
 CREATE FUNCTION app.compact_postings(merchants text[], versions integer[], lexemes text[], tokens text[])
 RETURNS void
@@ -53,18 +59,20 @@ BEGIN
     LOOP
         WITH keys AS (SELECT DISTINCT * FROM ROWS FROM (pg_catalog.unnest(merchants), pg_catalog.unnest(versions),
                                                         pg_catalog.unnest(lexemes), pg_catalog.unnest(tokens)) AS k(m, v, l, t)),
-             crowded AS (SELECT p.merchant_id, p.corpus_version, p.lexeme, p.token
+             crowded AS (SELECT p.merchant_id, p.corpus_version, p.lexeme, p.token,
+                                app.postings_size_class(p.entries) AS size_class
                          FROM keys k JOIN public.chunk_postings p
                            ON p.merchant_id = k.m AND p.corpus_version = k.v AND p.lexeme = k.l AND p.token = k.t
-                         GROUP BY 1, 2, 3, 4, floor(ln(greatest(p.entries, 1)) / ln(4))
+                         GROUP BY 1, 2, 3, 4, 5
                          HAVING count(*) >= 4),
-             gone AS (DELETE FROM public.chunk_postings p USING (SELECT DISTINCT * FROM crowded) c
+             gone AS (DELETE FROM public.chunk_postings p USING crowded c
                       WHERE p.merchant_id = c.merchant_id AND p.corpus_version = c.corpus_version
                         AND p.lexeme = c.lexeme AND p.token = c.token
-                      RETURNING p.merchant_id, p.corpus_version, p.lexeme, p.token, p.postings),
+                        AND app.postings_size_class(p.entries) = c.size_class
+                      RETURNING p.merchant_id, p.corpus_version, p.lexeme, p.token, c.size_class, p.postings),
              lists AS (SELECT g.merchant_id, g.corpus_version, g.lexeme, g.token,
                               app.bm25_postings_merge(array_agg(g.postings)) AS postings
-                       FROM gone g GROUP BY 1, 2, 3, 4)
+                       FROM gone g GROUP BY 1, 2, 3, 4, g.size_class)
         INSERT INTO public.chunk_postings (merchant_id, corpus_version, lexeme, token, entries, postings)
         SELECT l.merchant_id, l.corpus_version, l.lexeme, l.token, app.bm25_postings_count(l.postings), l.postings
         FROM lists l;
@@ -244,6 +252,7 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION app.compact_postings(text[], integer[], text[], text[]), app.maintain_postings(),
+    app.postings_size_class(integer),
     app.bm25_postings_statement(), app.bm25_search(text[], text, integer, text, real, real, integer, integer, boolean)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app.bm25_postings_statement(),
