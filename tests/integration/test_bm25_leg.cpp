@@ -229,6 +229,15 @@ private slots:
                                 "SELECT app.bm25_postings('{1}', '{0}', '{3}')",
                                 "SELECT app.bm25_postings_count('\\x0100'::bytea)",
                                 "SELECT * FROM app.bm25_postings_entries('\\x0200000001'::bytea)",
+                                // the first format (migration 020): count, first and last id, varints
+                                "SELECT * FROM app.bm25_postings_entries("
+                                "'\\x010000000100000000000000010000000000000001010300000000'::bytea)",
+                                // a list cut short, and one with a byte of its last block changed
+                                "SELECT * FROM app.bm25_postings_entries(substring(app.bm25_postings("
+                                "ARRAY(SELECT generate_series(1, 300)::bigint), array_fill(1, '{300}'), "
+                                "array_fill(2, '{300}')) FROM 1 FOR 200))",
+                                "SELECT * FROM app.bm25_postings_entries(overlay(app.bm25_postings('{1,2}', '{1,1}', "
+                                "'{2,2}') PLACING '\\xff'::bytea FROM 25 FOR 1))",
                                 "SELECT app.bm25_postings_merge(ARRAY[app.bm25_postings('{1}', '{1}', '{2}'), "
                                 "app.bm25_postings('{1}', '{1}', '{2}')])",
                                 "SELECT * FROM app.bm25_top(ARRAY[app.bm25_postings('{1}', '{1}', '{2}')], '{2}', '{1.0}', "
@@ -250,27 +259,66 @@ private slots:
         QCOMPARE(int(merged.integer(1, "length")), 9);
     }
 
+    // Blocks of 128 entries, each value packed at its block's width: every entry comes back as it
+    // went in, across blocks, wide gaps (one too wide to pack starts a block), large tfs and lengths.
+    void postingsRoundTripAcrossBlocks()
+    {
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        const char* source =
+            "SELECT i, CASE WHEN i <= 500 THEN i * 3 WHEN i <= 900 THEN 1000000 + i::bigint * i "
+            "ELSE (1::bigint << 60) + i END AS id, "
+            "CASE WHEN i % 97 = 0 THEN 70000 + i ELSE 1 + i % 3 END AS tf, "
+            "CASE WHEN i % 89 = 0 THEN 2000000000 ELSE 80000 + i END AS length FROM generate_series(1, 1000) AS i";
+        const db::PgResult r = owner.exec(
+            QStringLiteral("WITH s AS (%1), l AS (SELECT app.bm25_postings(array_agg(id ORDER BY i), array_agg(tf ORDER BY i), "
+                           "array_agg(length ORDER BY i)) AS list FROM s), "
+                           "e AS (SELECT e.* FROM l, app.bm25_postings_entries(l.list) AS e) "
+                           "SELECT (SELECT count(*) FROM e) AS entries, app.bm25_postings_count(l.list) AS counted, "
+                           "(SELECT count(*) FROM (SELECT id, tf, length FROM s EXCEPT SELECT * FROM e) AS d) AS lost, "
+                           "length(l.list) AS bytes FROM l")
+                .arg(QLatin1String(source)));
+        QCOMPARE(r.integer(0, "entries"), qint64(1000));
+        QCOMPARE(r.integer(0, "counted"), qint64(1000));
+        QCOMPARE(r.integer(0, "lost"), qint64(0));
+        QVERIFY2(r.integer(0, "bytes") < 1000 * 12, qPrintable(r.text(0, "bytes")));
+    }
+
     // Ids close together are scored term at a time, ids far apart document at a time: the same
     // scores either way, and a chunk listed under two tokens counts once.
     void bothScoringPathsAgree()
     {
         db::PgConnection owner = test::TestDatabase::instance().connect();
-        const auto scores = [&owner](qint64 stride) {
-            const db::PgResult r = owner.exec(
-                "WITH l(term, ids, tfs, lengths) AS (VALUES (1, '{1,2,3,5}'::bigint[], '{1,2,1,3}'::int[], '{4,9,2,7}'::int[]), "
-                "  (1, '{2,8}', '{2,1}', '{9,3}'), (2, '{2,3,4,8}', '{1,1,4,2}', '{9,2,6,3}'), (3, '{6}', '{5}', '{5}')) "
-                "SELECT t.id / $1 AS id, t.score FROM app.bm25_top("
-                "  ARRAY(SELECT app.bm25_postings(ARRAY(SELECT i * $1 FROM unnest(ids) AS i), tfs, lengths) FROM l ORDER BY term),"
-                "  ARRAY(SELECT term FROM l ORDER BY term), '{1.7,0.4,2.2}', 1.2, 0.75, 5.5, 5) AS t",
-                db::PgParams().add(stride));
+        // Scores of a statement with the ids of its lists multiplied by $1, as "id=score".
+        const auto scores = [&owner](const char* statement, qint64 stride) {
+            const db::PgResult r = owner.exec(statement, db::PgParams().add(stride));
             QStringList out;
             for (int i = 0; i < r.rows(); ++i)
                 out << r.text(i, "id") + QLatin1Char('=') + QString::number(r.real(i, "score"), 'f', 6);
             return out;
         };
-        const QStringList dense = scores(1);
+        const char* small =
+            "WITH l(term, ids, tfs, lengths) AS (VALUES (1, '{1,2,3,5}'::bigint[], '{1,2,1,3}'::int[], '{4,9,2,7}'::int[]), "
+            "  (1, '{2,8}', '{2,1}', '{9,3}'), (2, '{2,3,4,8}', '{1,1,4,2}', '{9,2,6,3}'), (3, '{6}', '{5}', '{5}')) "
+            "SELECT t.id / $1 AS id, t.score FROM app.bm25_top("
+            "  ARRAY(SELECT app.bm25_postings(ARRAY(SELECT i * $1 FROM unnest(ids) AS i), tfs, lengths) FROM l ORDER BY term),"
+            "  ARRAY(SELECT term FROM l ORDER BY term), '{1.7,0.4,2.2}', 1.2, 0.75, 5.5, 5) AS t";
+        const QStringList dense = scores(small, 1);
         QCOMPARE(dense.size(), 5);
-        QCOMPARE(scores(1000000000000LL), dense);
+        QCOMPARE(scores(small, 1000000000000LL), dense);
+
+        // Lists spanning several of the dense path's windows of ids, term 1 under two tokens.
+        const char* wide =
+            "WITH l(term, part) AS (VALUES (1, 0), (1, 1), (2, 0), (3, 0)), "
+            "e AS (SELECT l.term, l.part, i::bigint * $1 AS id, 1 + abs(hashint4(i + l.term)) % 3 AS tf, "
+            "             20 + abs(hashint4(i)) % 1500 AS length "
+            "      FROM l, generate_series(1, 200000) AS i WHERE abs(hashint4(i * (l.term + 2 * l.part))) % 5 = 0), "
+            "lists AS (SELECT term, app.bm25_postings(array_agg(id ORDER BY id), array_agg(tf ORDER BY id), "
+            "                                      array_agg(length ORDER BY id)) AS list FROM e GROUP BY term, part) "
+            "SELECT t.id / $1 AS id, t.score FROM app.bm25_top(ARRAY(SELECT list FROM lists ORDER BY term), "
+            "  ARRAY(SELECT term FROM lists ORDER BY term), '{1.7,0.4,2.2}', 1.2, 0.75, 300, 50) AS t";
+        const QStringList windows = scores(wide, 1);
+        QCOMPARE(windows.size(), 50);
+        QCOMPARE(scores(wide, 1000000000000LL), windows);
     }
 
     // Raw SQL as an agent role: the contractor's own token applies, whatever it claims.

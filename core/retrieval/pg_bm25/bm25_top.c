@@ -200,13 +200,16 @@ compare_bound_descending(const void *a, const void *b)
 }
 
 /*
- * Term at a time into one accumulator per chunk id, when the ids of the lists span a range not
- * much wider than their entries (chunks of one merchant are mostly written together): every entry
- * is read once, straight from the stored bytes, at a few ns each. Terms are added rarest first, as
- * migration 013 sums them, so the scores are the same to the last bit. A chunk in two lists of one
- * term (under two ACL tokens) counts once. False, with nothing done, when the range is too wide.
+ * Term at a time, when the ids of the lists span a range not much wider than their entries
+ * (chunks of one merchant are mostly written together): every entry is read once, straight from
+ * the stored blocks, into one accumulator per chunk id. The ids are taken a window at a time, so
+ * the accumulator stays in cache and is not allocated for the whole range; within a window, terms
+ * are added rarest first, as migration 013 sums them, so the scores are the same to the last bit.
+ * A chunk in two lists of one term (under two ACL tokens) counts once. False, with nothing done,
+ * when the range is too wide.
  */
 #define LENGTHS_TABULATED 1024
+#define WINDOW (1 << 16)
 
 typedef struct IdRange
 {
@@ -222,15 +225,35 @@ compare_range(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-static bool
-top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
+/* A stored list being read block by block: its current block and the next entry in it. */
+typedef struct ListCursor
 {
-    int64 lo = PG_INT64_MAX, hi = PG_INT64_MIN;
-    int64 entries = 0, span;
+    PostingReader reader;
+    PostingBlock *block;
+    int next;
+    int term; /* index into the terms, which are in summation order */
+} ListCursor;
+
+/* The cursor's next entry is in its block; false when the list is done. */
+static inline bool
+cursor_ready(ListCursor *c)
+{
+    if (c->next < c->block->count)
+        return true;
+    if (!postings_next_block(&c->reader, c->block))
+    {
+        c->block->count = 0;
+        return false;
+    }
+    c->next = 0;
+    return true;
+}
+
+/* Whether any two lists of each term cover overlapping id ranges: then a chunk may be in both. */
+static bool
+note_overlaps(Term *terms, int nterms, int64 *lo, int64 *hi, int64 *entries)
+{
     bool shared = false;
-    double *score;
-    int32 *seen = NULL;
-    double norm_of_length[LENGTHS_TABULATED];
 
     for (int t = 0; t < nterms; t++)
     {
@@ -243,9 +266,9 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
 
             if (h.count == 0)
                 continue;
-            lo = Min(lo, h.first_id);
-            hi = Max(hi, h.last_id);
-            entries += h.count;
+            *lo = Min(*lo, h.first_id);
+            *hi = Max(*hi, h.last_id);
+            *entries += h.count;
             ranges[nranges].first = h.first_id;
             ranges[nranges].last = h.last_id;
             nranges++;
@@ -256,62 +279,116 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
         for (int i = 1; i < nranges; i++)
             terms[t].overlapping |= ranges[i].first <= ranges[i - 1].last;
         shared |= terms[t].overlapping;
+        pfree(ranges);
     }
+    return shared;
+}
+
+static bool
+top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
+{
+    int64 lo = PG_INT64_MAX, hi = PG_INT64_MIN, entries = 0, base;
+    bool shared = note_overlaps(terms, nterms, &lo, &hi, &entries);
+    double *score;
+    int32 *seen = NULL;
+    double norm_of_length[LENGTHS_TABULATED];
+    ListCursor *cursors;
+    int ncursors = 0;
+
     if (entries == 0)
         return true;
-    span = hi - lo + 1;
-    if (span > Max(8 * entries, 1 << 16) || span > (MaxAllocSize / sizeof(double)))
+    if ((uint64) hi - (uint64) lo >= (uint64) Max(8 * entries, WINDOW))
         return false;
 
-    score = palloc0(sizeof(double) * span);
+    score = palloc0(sizeof(double) * WINDOW);
     if (shared)
-        seen = palloc0(sizeof(int32) * span);
+        seen = palloc(sizeof(int32) * WINDOW);
     /* The length normalisation of every short chunk, computed once (the same expression). */
     for (int length = 0; length < LENGTHS_TABULATED; length++)
         norm_of_length[length] = k1 * (1 - b + b * length / avgdl);
     qsort(terms, nterms, sizeof(Term), compare_bound_descending);
     for (int t = 0; t < nterms; t++)
-    {
-        const double idf = terms[t].idf;
-        int32 *term_seen = terms[t].overlapping ? seen : NULL;
-
-        for (int i = 0; i < terms[t].nlists; i++)
+        ncursors += terms[t].nlists;
+    cursors = palloc(sizeof(ListCursor) * ncursors);
+    ncursors = 0;
+    for (int t = 0; t < nterms; t++)
+        for (int i = 0; i < terms[t].nlists; i++, ncursors++)
         {
-            PostingReader reader;
-            Posting p;
+            postings_open(terms[t].lists[i], &cursors[ncursors].reader);
+            cursors[ncursors].block = palloc(sizeof(PostingBlock));
+            cursors[ncursors].block->count = 0;
+            cursors[ncursors].next = 0;
+            cursors[ncursors].term = t;
+        }
 
-            postings_open(terms[t].lists[i], &reader);
-            while (postings_next(&reader, &p))
+    for (base = lo;;)
+    {
+        const int64 width = Min((uint64) hi - (uint64) base + 1, WINDOW);
+        double floor = 0; /* a slot at or below it cannot enter the top n */
+        int64 next_base = PG_INT64_MAX;
+
+        if (seen)
+            memset(seen, 0, sizeof(int32) * width);
+        for (int c = 0; c < ncursors; c++)
+        {
+            ListCursor *cursor = &cursors[c];
+            const Term *term = &terms[cursor->term];
+            const double idf = term->idf;
+            int32 *term_seen = term->overlapping ? seen : NULL;
+
+            while (cursor_ready(cursor))
             {
-                const int64 slot = p.id - lo;
-                const double norm = p.length < LENGTHS_TABULATED ? norm_of_length[p.length]
-                                                                 : k1 * (1 - b + b * p.length / avgdl);
+                const PostingBlock *block = cursor->block;
+                int j = cursor->next;
 
-                if (unlikely(slot < 0 || slot >= span))
-                    postings_corrupt();
-                if (term_seen)
+                for (; j < block->count; j++)
                 {
-                    if (term_seen[slot] == t + 1)
-                        continue;
-                    term_seen[slot] = t + 1;
+                    const int64 slot = block->ids[j] - base;
+                    const int32 tf = block->tfs[j], length = block->lengths[j];
+                    const double norm = length < LENGTHS_TABULATED ? norm_of_length[length]
+                                                                   : k1 * (1 - b + b * length / avgdl);
+
+                    if (slot >= width)
+                        break;
+                    if (unlikely(slot < 0))
+                        postings_corrupt();
+                    if (term_seen)
+                    {
+                        if (term_seen[slot] == cursor->term + 1)
+                            continue;
+                        term_seen[slot] = cursor->term + 1;
+                    }
+                    score[slot] += idf * tf * (k1 + 1) / (tf + norm);
                 }
-                score[slot] += idf * p.tf * (k1 + 1) / (p.tf + norm);
+                cursor->next = j;
+                if (j < block->count)
+                {
+                    next_base = Min(next_base, block->ids[j]);
+                    break;
+                }
             }
         }
-    }
-    for (int64 slot = 0; slot < span; slot++)
-    {
-        Hit hit;
 
-        if (score[slot] <= 0)
-            continue;
-        hit.score = (float4) score[slot];
-        hit.id = lo + slot;
-        if (top->count == top->capacity && hit.score < top->hits[0].score)
-            continue;
-        offer(top, hit);
+        /* Ids ascend, so a later chunk with the n-th best score ranks below it: only a higher score enters. */
+        if (top->count == top->capacity)
+            floor = top->hits[0].score * (1 - 1e-6);
+        for (int64 slot = 0; slot < width; slot++)
+        {
+            Hit hit;
+
+            if (score[slot] <= floor)
+                continue;
+            hit.score = (float4) score[slot];
+            hit.id = base + slot;
+            offer(top, hit);
+            if (top->count == top->capacity)
+                floor = top->hits[0].score * (1 - 1e-6);
+        }
+        memset(score, 0, sizeof(double) * width);
+        if (next_base == PG_INT64_MAX)
+            return true;
+        base = next_base;
     }
-    return true;
 }
 
 /*

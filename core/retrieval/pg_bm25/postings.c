@@ -7,10 +7,16 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "port/pg_bswap.h"
+
 PG_MODULE_MAGIC;
 
-#define HEADER_BYTES (sizeof(uint32) + 2 * sizeof(int64))
-#define MAX_VARINT_BYTES 10
+/* "BM25" with a format number: lists of the first format (varints, migration 020) have none. */
+#define POSTINGS_MAGIC 0x42324D02u
+#define HEADER_BYTES (2 * sizeof(uint32) + 2 * sizeof(int64))
+#define BLOCK_HEADER_BYTES (4 + sizeof(int64))
+#define PADDING_BYTES 8
+#define MAX_GAP_BITS 56 /* a value and its bit offset in a byte fit one 64-bit load */
 
 void
 postings_corrupt(void)
@@ -18,16 +24,22 @@ postings_corrupt(void)
     ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list is truncated or corrupt")));
 }
 
-static uint8 *
-put_varint(uint8 *out, uint64 value)
+static inline uint64
+load_le64(const uint8 *p)
 {
-    while (value >= 0x80)
-    {
-        *out++ = (uint8) (value | 0x80);
-        value >>= 7;
-    }
-    *out++ = (uint8) value;
-    return out;
+    uint64 v;
+
+    memcpy(&v, p, sizeof(v));
+#ifdef WORDS_BIGENDIAN
+    v = pg_bswap64(v);
+#endif
+    return v;
+}
+
+static inline int
+bits_for(uint64 value)
+{
+    return value == 0 ? 0 : 64 - __builtin_clzll(value);
 }
 
 PostingsHeader
@@ -35,22 +47,111 @@ postings_open(const bytea *list, PostingReader *reader)
 {
     PostingsHeader header;
     const uint8 *data = (const uint8 *) VARDATA_ANY(list);
+    uint32 magic;
 
-    if (VARSIZE_ANY_EXHDR(list) < HEADER_BYTES)
+    if (VARSIZE_ANY_EXHDR(list) < HEADER_BYTES + PADDING_BYTES)
         ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list has no header")));
-    memcpy(&header.count, data, sizeof(uint32));
-    memcpy(&header.first_id, data + sizeof(uint32), sizeof(int64));
-    memcpy(&header.last_id, data + sizeof(uint32) + sizeof(int64), sizeof(int64));
-    if (header.count > PG_INT32_MAX)
+    memcpy(&magic, data, sizeof(uint32));
+    if (magic != POSTINGS_MAGIC)
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list is not in this extension's format"),
+                        errhint("Lists of an older format are rebuilt by the application's migrations.")));
+    memcpy(&header.count, data + sizeof(uint32), sizeof(uint32));
+    memcpy(&header.first_id, data + 2 * sizeof(uint32), sizeof(int64));
+    memcpy(&header.last_id, data + 2 * sizeof(uint32) + sizeof(int64), sizeof(int64));
+    if (header.count > PG_INT32_MAX || (header.count > 0 && header.first_id > header.last_id))
         postings_corrupt();
     if (reader)
     {
         reader->in = data + HEADER_BYTES;
-        reader->end = data + VARSIZE_ANY_EXHDR(list);
+        reader->end = data + VARSIZE_ANY_EXHDR(list) - PADDING_BYTES;
         reader->left = header.count;
-        reader->id = 0;
+        reader->previous_id = PG_INT64_MIN;
+        reader->last_id = header.last_id;
     }
     return header;
+}
+
+/* n values of `bits` bits from bit `offset` of `base` (bits <= MAX_GAP_BITS). */
+static pg_attribute_always_inline void
+unpack_width(const uint8 *base, uint64 offset, const int bits, int n, uint64 *out)
+{
+    const uint64 mask = (bits == 0) ? 0 : (~UINT64CONST(0) >> (64 - bits));
+
+    for (int i = 0; i < n; i++, offset += bits)
+        out[i] = (load_le64(base + (offset >> 3)) >> (offset & 7)) & mask;
+}
+
+#define UNPACK_WIDTH(w) \
+    case w: \
+        unpack_width(base, offset, w, n, out); \
+        return;
+
+/* The same, with the shift and mask known at compile time for the usual widths. */
+static void
+unpack(const uint8 *base, uint64 offset, int bits, int n, uint64 *out)
+{
+    switch (bits)
+    {
+        UNPACK_WIDTH(0) UNPACK_WIDTH(1) UNPACK_WIDTH(2) UNPACK_WIDTH(3) UNPACK_WIDTH(4) UNPACK_WIDTH(5)
+        UNPACK_WIDTH(6) UNPACK_WIDTH(7) UNPACK_WIDTH(8) UNPACK_WIDTH(9) UNPACK_WIDTH(10) UNPACK_WIDTH(11)
+        UNPACK_WIDTH(12) UNPACK_WIDTH(13) UNPACK_WIDTH(14) UNPACK_WIDTH(15) UNPACK_WIDTH(16)
+        default:
+            unpack_width(base, offset, bits, n, out);
+    }
+}
+
+bool
+postings_next_block(PostingReader *reader, PostingBlock *block)
+{
+    uint64 gaps[POSTINGS_BLOCK], values[POSTINGS_BLOCK];
+    int count, gap_bits, tf_bits, length_bits;
+    uint64 payload_bits;
+    const uint8 *payload;
+    int64 id;
+
+    if (reader->left == 0)
+    {
+        if (reader->in != reader->end)
+            postings_corrupt();
+        return false;
+    }
+    if (reader->end - reader->in < (ptrdiff_t) BLOCK_HEADER_BYTES)
+        postings_corrupt();
+    count = reader->in[0];
+    gap_bits = reader->in[1];
+    tf_bits = reader->in[2];
+    length_bits = reader->in[3];
+    memcpy(&id, reader->in + 4, sizeof(int64));
+    payload = reader->in + BLOCK_HEADER_BYTES;
+    payload_bits = (uint64) (count - 1) * gap_bits + (uint64) count * (tf_bits + length_bits);
+    if (count < 1 || count > POSTINGS_BLOCK || (uint32) count > reader->left || gap_bits > MAX_GAP_BITS ||
+        tf_bits > 32 || length_bits > 32 || (uint64) (reader->end - payload) < (payload_bits + 7) / 8 ||
+        id <= reader->previous_id || id > reader->last_id)
+        postings_corrupt();
+
+    unpack(payload, 0, gap_bits, count - 1, gaps);
+    block->ids[0] = id;
+    for (int i = 1; i < count; i++)
+    {
+        if (unlikely(gaps[i - 1] == 0 || gaps[i - 1] > (uint64) (reader->last_id - id)))
+            postings_corrupt();
+        id += (int64) gaps[i - 1];
+        block->ids[i] = id;
+    }
+    unpack(payload, (uint64) (count - 1) * gap_bits, tf_bits, count, values);
+    for (int i = 0; i < count; i++)
+        block->tfs[i] = (int32) values[i];
+    unpack(payload, (uint64) (count - 1) * gap_bits + (uint64) count * tf_bits, length_bits, count, values);
+    for (int i = 0; i < count; i++)
+        block->lengths[i] = (int32) values[i];
+
+    block->count = count;
+    reader->previous_id = id;
+    reader->left -= count;
+    reader->in = payload + (payload_bits + 7) / 8;
+    if (reader->left == 0 && id != reader->last_id)
+        postings_corrupt();
+    return true;
 }
 
 PostingArray
@@ -58,47 +159,123 @@ postings_decode(const bytea *list)
 {
     PostingArray out;
     PostingReader reader;
+    PostingBlock block;
     PostingsHeader header = postings_open(list, &reader);
 
-    out.count = (int) header.count;
-    out.items = palloc(sizeof(Posting) * Max(out.count, 1));
-    for (int i = 0; i < out.count; i++)
-        postings_next(&reader, &out.items[i]);
-    if (reader.in != reader.end)
-        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list has trailing bytes")));
+    out.count = 0;
+    out.items = palloc(sizeof(Posting) * Max(header.count, 1));
+    while (postings_next_block(&reader, &block))
+        for (int i = 0; i < block.count; i++, out.count++)
+        {
+            out.items[out.count].id = block.ids[i];
+            out.items[out.count].tf = block.tfs[i];
+            out.items[out.count].length = block.lengths[i];
+        }
     return out;
+}
+
+/* Appends `bits` bits of value to the stream (value < 2^bits, bits <= MAX_GAP_BITS). */
+typedef struct BitWriter
+{
+    uint8 *out;
+    uint64 pending;
+    int npending; /* < 8 between calls */
+} BitWriter;
+
+static inline void
+put_bits(BitWriter *w, uint64 value, int bits)
+{
+    if (bits == 0)
+        return;
+    w->pending |= value << w->npending;
+    w->npending += bits;
+    while (w->npending >= 8)
+    {
+        *w->out++ = (uint8) w->pending;
+        w->pending >>= 8;
+        w->npending -= 8;
+    }
+}
+
+static inline void
+flush_bits(BitWriter *w)
+{
+    if (w->npending > 0)
+        *w->out++ = (uint8) w->pending;
+    w->pending = 0;
+    w->npending = 0;
+}
+
+static void
+check_posting(const Posting *p, int64 previous, bool first)
+{
+    if (p->id <= 0 || (!first && p->id <= previous))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("postings must have positive ids, strictly ascending (id %lld after %lld)",
+                               (long long) p->id, (long long) previous)));
+    if (p->tf < 1 || p->length < p->tf)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("posting of chunk %lld has tf %d and length %d", (long long) p->id, p->tf, p->length)));
 }
 
 bytea *
 postings_encode(const Posting *items, int count)
 {
-    bytea *list = palloc(VARHDRSZ + HEADER_BYTES + (Size) count * 3 * MAX_VARINT_BYTES);
-    uint8 *out = (uint8 *) VARDATA(list) + HEADER_BYTES;
-    uint32 stored = (uint32) count;
-    int64 previous = 0;
-
+    /* at worst a block per entry, each value at full width */
+    Size worst = VARHDRSZ + HEADER_BYTES + (Size) count * (BLOCK_HEADER_BYTES + 15) + PADDING_BYTES;
+    bytea *list = palloc(worst);
+    uint8 *data = (uint8 *) VARDATA(list);
+    uint32 magic = POSTINGS_MAGIC, stored = (uint32) count;
     int64 first = count > 0 ? items[0].id : 0;
     int64 last = count > 0 ? items[count - 1].id : 0;
+    BitWriter w = {data + HEADER_BYTES, 0, 0};
 
-    memcpy(VARDATA(list), &stored, sizeof(uint32));
-    memcpy(VARDATA(list) + sizeof(uint32), &first, sizeof(int64));
-    memcpy(VARDATA(list) + sizeof(uint32) + sizeof(int64), &last, sizeof(int64));
-    for (int i = 0; i < count; i++)
+    memcpy(data, &magic, sizeof(uint32));
+    memcpy(data + sizeof(uint32), &stored, sizeof(uint32));
+    memcpy(data + 2 * sizeof(uint32), &first, sizeof(int64));
+    memcpy(data + 2 * sizeof(uint32) + sizeof(int64), &last, sizeof(int64));
+
+    for (int start = 0; start < count;)
     {
-        if (items[i].id <= previous)
-            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("postings must have positive ids, strictly ascending (id %lld after %lld)",
-                                   (long long) items[i].id, (long long) previous)));
-        if (items[i].tf < 1 || items[i].length < items[i].tf)
-            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("posting of chunk %lld has tf %d and length %d", (long long) items[i].id,
-                                   items[i].tf, items[i].length)));
-        out = put_varint(out, (uint64) (items[i].id - previous));
-        out = put_varint(out, (uint64) items[i].tf);
-        out = put_varint(out, (uint64) items[i].length);
-        previous = items[i].id;
+        int n = 1, gap_bits = 0, tf_bits, length_bits;
+        uint64 max_tf, max_length;
+        uint8 *block = w.out;
+
+        check_posting(&items[start], start > 0 ? items[start - 1].id : 0, start == 0);
+        max_tf = (uint64) items[start].tf;
+        max_length = (uint64) items[start].length;
+        /* a gap too wide for the packing starts a new block, whose first id is stored whole */
+        while (n < POSTINGS_BLOCK && start + n < count)
+        {
+            const Posting *p = &items[start + n];
+
+            check_posting(p, items[start + n - 1].id, false);
+            if (bits_for((uint64) (p->id - items[start + n - 1].id)) > MAX_GAP_BITS)
+                break;
+            gap_bits = Max(gap_bits, bits_for((uint64) (p->id - items[start + n - 1].id)));
+            max_tf = Max(max_tf, (uint64) p->tf);
+            max_length = Max(max_length, (uint64) p->length);
+            n++;
+        }
+        tf_bits = bits_for(max_tf);
+        length_bits = bits_for(max_length);
+        block[0] = (uint8) n;
+        block[1] = (uint8) gap_bits;
+        block[2] = (uint8) tf_bits;
+        block[3] = (uint8) length_bits;
+        memcpy(block + 4, &items[start].id, sizeof(int64));
+        w.out = block + BLOCK_HEADER_BYTES;
+        for (int i = 1; i < n; i++)
+            put_bits(&w, (uint64) (items[start + i].id - items[start + i - 1].id), gap_bits);
+        for (int i = 0; i < n; i++)
+            put_bits(&w, (uint64) items[start + i].tf, tf_bits);
+        for (int i = 0; i < n; i++)
+            put_bits(&w, (uint64) items[start + i].length, length_bits);
+        flush_bits(&w);
+        start += n;
     }
-    SET_VARSIZE(list, out - (uint8 *) list);
+    memset(w.out, 0, PADDING_BYTES);
+    SET_VARSIZE(list, (w.out + PADDING_BYTES) - (uint8 *) list);
     return list;
 }
 

@@ -1,14 +1,22 @@
 /*
  * A postings list: the chunks of one lexeme, ascending by chunk id, each with the lexeme's term
- * frequency in the chunk and the chunk's length (BM25's tf and |d|). Stored as a bytea: a header
- * (entry count, uint32; first and last id, int64; native byte order, as the server's own types),
- * then per entry three unsigned LEB128 varints: the id's gap from the previous id (from 0 for the
- * first), tf and length. A lexeme in a third of 100k chunks takes about 110 kB.
+ * frequency in the chunk and the chunk's length (BM25's tf and |d|). Stored as a bytea:
+ *   header: magic, entry count (uint32), first and last id (int64), native byte order as the
+ *           server's own types;
+ *   blocks of up to POSTINGS_BLOCK entries: count (uint8), the bit widths of gaps, tfs and lengths
+ *           (uint8 each), the block's first id (int64), then the id gaps from the previous entry
+ *           (count - 1 of them), the tfs and the lengths, each packed at its width, little-endian
+ *           bit order;
+ *   8 zero bytes, so that a block's values can be read with one unaligned 64-bit load each.
+ * Values of one width decode without a branch per entry (about 1 ns an entry, against 4-5 ns for
+ * the per-value varints of the first format). About 1.7 bytes an entry for a chunk corpus.
  */
 #ifndef AGENT_CONSOLE_BM25_POSTINGS_H
 #define AGENT_CONSOLE_BM25_POSTINGS_H
 
 #include "postgres.h"
+
+#define POSTINGS_BLOCK 128
 
 typedef struct Posting
 {
@@ -30,61 +38,29 @@ typedef struct PostingsHeader
     int64 last_id;
 } PostingsHeader;
 
-/* Reads a stored list entry by entry, without copying it. */
+/* Reads a stored list block by block, without copying it. */
 typedef struct PostingReader
 {
     const uint8 *in;
-    const uint8 *end;
+    const uint8 *end; /* where the padding starts */
     uint32 left;
-    uint64 id;
+    int64 previous_id;
+    int64 last_id;
 } PostingReader;
+
+typedef struct PostingBlock
+{
+    int count;
+    int64 ids[POSTINGS_BLOCK];
+    int32 tfs[POSTINGS_BLOCK];
+    int32 lengths[POSTINGS_BLOCK];
+} PostingBlock;
 
 extern PostingsHeader postings_open(const bytea *list, PostingReader *reader);
 extern void postings_corrupt(void) pg_attribute_noreturn();
 
-static inline const uint8 *
-postings_varint(const uint8 *in, const uint8 *end, uint64 *value)
-{
-    uint64 result = 0;
-    int shift = 0;
-
-    if (likely(in < end && *in < 0x80))
-    {
-        *value = *in;
-        return in + 1;
-    }
-
-    for (;;)
-    {
-        if (unlikely(in >= end || shift > 63))
-            postings_corrupt();
-        result |= ((uint64) (*in & 0x7F)) << shift;
-        if ((*in++ & 0x80) == 0)
-            break;
-        shift += 7;
-    }
-    *value = result;
-    return in;
-}
-
-/* The next entry into *p; false after the last. */
-static inline bool
-postings_next(PostingReader *reader, Posting *p)
-{
-    uint64 gap, tf, length;
-
-    if (reader->left == 0)
-        return false;
-    reader->in = postings_varint(reader->in, reader->end, &gap);
-    reader->in = postings_varint(reader->in, reader->end, &tf);
-    reader->in = postings_varint(reader->in, reader->end, &length);
-    reader->id += gap;
-    reader->left--;
-    p->id = (int64) reader->id;
-    p->tf = (int32) tf;
-    p->length = (int32) length;
-    return true;
-}
+/* The next block's entries into *block; false after the last. */
+extern bool postings_next_block(PostingReader *reader, PostingBlock *block);
 
 /* Entries of one stored list (detoasted by the caller). */
 extern PostingArray postings_decode(const bytea *list);
