@@ -106,6 +106,38 @@ private slots:
         QVERIFY2(definition(aclGraph).contains(QLatin1String("embedding_dims = 1536")), qPrintable(definition(aclGraph)));
     }
 
+    // Lists written in migration 020's format are rebuilt from the chunks by migration 021, which
+    // the extension's readers require.
+    void postingsAreRebuiltInTheBlockFormat()
+    {
+        db::PgConnection conn = freshDatabase(QStringLiteral("migrate_postings"));
+        std::vector<db::Migration> upTo20, all = db::Migrator::embedded();
+        std::copy_if(all.begin(), all.end(), std::back_inserter(upTo20), [](const db::Migration& m) { return m.version <= 20; });
+        db::Migrator(conn).apply(upTo20);
+        conn.exec("INSERT INTO merchants (id, name, plan) VALUES ('pm1', 'Postings Co', 'pro')");
+        conn.exec("INSERT INTO corpus_versions (merchant_id, version, state, embedding_provider, embedding_model, "
+                  "embedding_dims, chunker_version) VALUES ('pm1', 1, 'live', 'hash', 'm', 3, 'c')");
+        conn.exec("INSERT INTO support_documents (id, merchant_id, title, full_text, acl, content_hash) "
+                  "VALUES ('pd1', 'pm1', 'Refunds', 'refund text', '{role:staff,topic:refund}', 'h')");
+        conn.exec("INSERT INTO chunks (merchant_id, corpus_version, source_type, document_id, chunk_index, chunk_text, "
+                  "  heading_path, citation, content_hash, token_count, acl, embedding, embedding_dims, embedding_model, "
+                  "  chunker_version) "
+                  "SELECT 'pm1', 1, 'document', 'pd1', i, 'refund widget order ' || i || ' refund', 'Refunds', '[Refunds]', "
+                  "  md5(i::text), 4, ARRAY['role:staff', 'topic:refund'], '[1,2,3]', 3, 'm', 'c' "
+                  "FROM generate_series(0, 199) AS i");
+        // What migration 020's extension wrote: a count, the first and last id, then varints.
+        conn.exec("UPDATE chunk_postings SET postings = '\\x010000000100000000000000010000000000000001010300000000'");
+
+        db::Migrator(conn).apply(all);
+        const db::PgResult r = conn.exec(
+            "SELECT (SELECT sum(e.tf) FROM chunk_postings p, app.bm25_postings_entries(p.postings) AS e "
+            "        WHERE p.lexeme = 'refund' AND p.token = 'topic:refund') AS refund_tf, "
+            "       (SELECT count(*) FROM chunk_postings p, app.bm25_postings_entries(p.postings) AS e) AS entries");
+        QCOMPARE(r.integer(0, "refund_tf"), qint64(200 * 3));  // twice in the text, once in the heading
+        // refund, widget, order and a number (200 distinct), under each of the two tokens
+        QCOMPARE(r.integer(0, "entries"), qint64(2 * 200 * 4));
+    }
+
     void pgvectorIsAtLeast08()
     {
         db::PgConnection conn = test::TestDatabase::instance().connect();

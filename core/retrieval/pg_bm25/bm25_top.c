@@ -16,6 +16,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
 typedef struct Term
 {
@@ -284,6 +285,22 @@ note_overlaps(Term *terms, int nterms, int64 *lo, int64 *hi, int64 *entries)
     return shared;
 }
 
+/*
+ * The accumulator and duplicate marks of a window, allocated once per backend: a fresh 512 kB
+ * allocation per query came from the kernel, page fault by page fault. Zeroed on every use, since
+ * an error may have left one half-written.
+ */
+static void *score_window, *seen_window;
+
+static void *
+window_buffer(void **buffer, Size bytes)
+{
+    if (*buffer == NULL)
+        *buffer = MemoryContextAlloc(TopMemoryContext, bytes);
+    memset(*buffer, 0, bytes);
+    return *buffer;
+}
+
 static bool
 top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
 {
@@ -300,9 +317,9 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
     if ((uint64) hi - (uint64) lo >= (uint64) Max(8 * entries, WINDOW))
         return false;
 
-    score = palloc0(sizeof(double) * WINDOW);
+    score = window_buffer(&score_window, sizeof(double) * WINDOW);
     if (shared)
-        seen = palloc(sizeof(int32) * WINDOW);
+        seen = window_buffer(&seen_window, sizeof(int32) * WINDOW);
     /* The length normalisation of every short chunk, computed once (the same expression). */
     for (int length = 0; length < LENGTHS_TABULATED; length++)
         norm_of_length[length] = k1 * (1 - b + b * length / avgdl);
