@@ -283,6 +283,48 @@ private slots:
         QVERIFY2(r.integer(0, "bytes") < 1000 * 12, qPrintable(r.text(0, "bytes")));
     }
 
+    // Taking entries out rewrites only the blocks that held them: the result has the entries of
+    // the list built without them, whichever blocks (first, middle, last, all of one) they were in;
+    // a list that held none of them comes back byte for byte.
+    void postingsWithoutSplicesBlocks()
+    {
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        const char* check =
+            "WITH s AS (SELECT i::bigint * 3 AS id, 1 + i % 4 AS tf, 10 + i % 300 AS length FROM generate_series(1, 1000) AS i), "
+            "l AS (SELECT app.bm25_postings(array_agg(id ORDER BY id), array_agg(tf ORDER BY id), array_agg(length ORDER BY id)) AS list FROM s), "
+            "gone AS (SELECT $1::bigint[] AS ids), "
+            "w AS (SELECT app.bm25_postings_without(l.list, gone.ids) AS list FROM l, gone), "
+            "e AS (SELECT app.bm25_postings(array_agg(id ORDER BY id), array_agg(tf ORDER BY id), array_agg(length ORDER BY id)) AS list "
+            "      FROM s, gone WHERE s.id <> ALL (gone.ids)) "
+            "SELECT (SELECT array_agg(x ORDER BY x.id) FROM app.bm25_postings_entries(w.list) AS x) "
+            "     = (SELECT array_agg(x ORDER BY x.id) FROM app.bm25_postings_entries(e.list) AS x) AS same, "
+            "       w.list = l.list AS unchanged, app.bm25_postings_count(w.list) AS entries, "
+            "       (SELECT count(*) FROM app.bm25_postings_entries(w.list)) AS decoded FROM w, e, l";
+        const QList<QPair<QString, int>> cases = {
+            {QStringLiteral("{3}"), 999},
+            {QStringLiteral("{3000}"), 999},
+            {QStringLiteral("{600,601,999,1200}"), 997},
+            {QStringLiteral("{1,2,3001,3003}"), 1000},
+            {QStringLiteral("{") + [] {
+                 QStringList all;
+                 for (int i = 129; i <= 256; ++i)
+                     all << QString::number(i * 3);
+                 return all.join(QLatin1Char(','));
+             }() + QStringLiteral("}"),
+             872},
+        };
+        for (const auto& [ids, entries] : cases) {
+            const db::PgResult r = owner.exec(check, db::PgParams().add(ids));
+            QVERIFY2(r.boolean(0, "same"), qPrintable(ids));
+            QCOMPARE(int(r.integer(0, "entries")), entries);
+            QCOMPARE(int(r.integer(0, "decoded")), entries);
+            QCOMPARE(r.boolean(0, "unchanged"), entries == 1000);
+        }
+        const db::PgResult emptied = owner.exec(
+            "SELECT app.bm25_postings_count(app.bm25_postings_without(app.bm25_postings('{4,5}', '{1,1}', '{2,2}'), '{5,4}'))");
+        QCOMPARE(int(emptied.integer(0, 0)), 0);
+    }
+
     // Ids close together are scored term at a time, ids far apart document at a time: the same
     // scores either way, and a chunk listed under two tokens counts once.
     void bothScoringPathsAgree()

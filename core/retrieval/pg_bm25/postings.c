@@ -5,6 +5,7 @@
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "lib/stringinfo.h"
 #include "utils/lsyscache.h"
 
 #include "port/pg_bswap.h"
@@ -42,14 +43,14 @@ bits_for(uint64 value)
     return value == 0 ? 0 : 64 - __builtin_clzll(value);
 }
 
-PostingsHeader
-postings_open(const bytea *list, PostingReader *reader)
+/* The list header at data, of a list of `size` bytes (the header alone may be given). */
+static PostingsHeader
+read_header(const uint8 *data, Size size)
 {
     PostingsHeader header;
-    const uint8 *data = (const uint8 *) VARDATA_ANY(list);
     uint32 magic;
 
-    if (VARSIZE_ANY_EXHDR(list) < HEADER_BYTES + PADDING_BYTES)
+    if (size < HEADER_BYTES)
         ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("postings list has no header")));
     memcpy(&magic, data, sizeof(uint32));
     if (magic != POSTINGS_MAGIC)
@@ -59,6 +60,17 @@ postings_open(const bytea *list, PostingReader *reader)
     memcpy(&header.first_id, data + 2 * sizeof(uint32), sizeof(int64));
     memcpy(&header.last_id, data + 2 * sizeof(uint32) + sizeof(int64), sizeof(int64));
     if (header.count > PG_INT32_MAX || (header.count > 0 && header.first_id > header.last_id))
+        postings_corrupt();
+    return header;
+}
+
+PostingsHeader
+postings_open(const bytea *list, PostingReader *reader)
+{
+    const uint8 *data = (const uint8 *) VARDATA_ANY(list);
+    PostingsHeader header = read_header(data, VARSIZE_ANY_EXHDR(list));
+
+    if (VARSIZE_ANY_EXHDR(list) < HEADER_BYTES + PADDING_BYTES)
         postings_corrupt();
     if (reader)
     {
@@ -207,9 +219,9 @@ flush_bits(BitWriter *w)
 }
 
 static void
-check_posting(const Posting *p, int64 previous, bool first)
+check_posting(const Posting *p, int64 previous)
 {
-    if (p->id <= 0 || (!first && p->id <= previous))
+    if (p->id <= previous)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("postings must have positive ids, strictly ascending (id %lld after %lld)",
                                (long long) p->id, (long long) previous)));
@@ -218,30 +230,50 @@ check_posting(const Posting *p, int64 previous, bool first)
                         errmsg("posting of chunk %lld has tf %d and length %d", (long long) p->id, p->tf, p->length)));
 }
 
-bytea *
-postings_encode(const Posting *items, int count)
+/*
+ * A list being written: the bytea in `buf` (its header filled in by list_finish), with the count
+ * and the first and last id of the entries appended so far.
+ */
+typedef struct ListWriter
 {
-    /* at worst a block per entry, each value at full width */
-    Size worst = VARHDRSZ + HEADER_BYTES + (Size) count * (BLOCK_HEADER_BYTES + 15) + PADDING_BYTES;
-    bytea *list = palloc(worst);
-    uint8 *data = (uint8 *) VARDATA(list);
-    uint32 magic = POSTINGS_MAGIC, stored = (uint32) count;
-    int64 first = count > 0 ? items[0].id : 0;
-    int64 last = count > 0 ? items[count - 1].id : 0;
-    BitWriter w = {data + HEADER_BYTES, 0, 0};
+    StringInfoData buf;
+    uint32 count;
+    int64 first_id;
+    int64 last_id;
+} ListWriter;
 
-    memcpy(data, &magic, sizeof(uint32));
-    memcpy(data + sizeof(uint32), &stored, sizeof(uint32));
-    memcpy(data + 2 * sizeof(uint32), &first, sizeof(int64));
-    memcpy(data + 2 * sizeof(uint32) + sizeof(int64), &last, sizeof(int64));
+static void
+list_start(ListWriter *w)
+{
+    initStringInfo(&w->buf);
+    enlargeStringInfo(&w->buf, VARHDRSZ + HEADER_BYTES);
+    w->buf.len = VARHDRSZ + HEADER_BYTES;
+    w->count = 0;
+    w->first_id = 0;
+    w->last_id = 0;
+}
 
+static void
+list_note(ListWriter *w, int64 first_id, int64 last_id, int count)
+{
+    if (w->count == 0)
+        w->first_id = first_id;
+    w->last_id = last_id;
+    w->count += (uint32) count;
+}
+
+/* Appends items as blocks; each must be a valid entry, ascending after the last one written. */
+static void
+list_append(ListWriter *w, const Posting *items, int count)
+{
     for (int start = 0; start < count;)
     {
         int n = 1, gap_bits = 0, tf_bits, length_bits;
         uint64 max_tf, max_length;
-        uint8 *block = w.out;
+        uint8 *block;
+        BitWriter bits;
 
-        check_posting(&items[start], start > 0 ? items[start - 1].id : 0, start == 0);
+        check_posting(&items[start], w->count > 0 ? w->last_id : 0);
         max_tf = (uint64) items[start].tf;
         max_length = (uint64) items[start].length;
         /* a gap too wide for the packing starts a new block, whose first id is stored whole */
@@ -249,7 +281,7 @@ postings_encode(const Posting *items, int count)
         {
             const Posting *p = &items[start + n];
 
-            check_posting(p, items[start + n - 1].id, false);
+            check_posting(p, items[start + n - 1].id);
             if (bits_for((uint64) (p->id - items[start + n - 1].id)) > MAX_GAP_BITS)
                 break;
             gap_bits = Max(gap_bits, bits_for((uint64) (p->id - items[start + n - 1].id)));
@@ -259,24 +291,56 @@ postings_encode(const Posting *items, int count)
         }
         tf_bits = bits_for(max_tf);
         length_bits = bits_for(max_length);
+        /* at worst every value at full width */
+        enlargeStringInfo(&w->buf, BLOCK_HEADER_BYTES + n * 15);
+        block = (uint8 *) w->buf.data + w->buf.len;
         block[0] = (uint8) n;
         block[1] = (uint8) gap_bits;
         block[2] = (uint8) tf_bits;
         block[3] = (uint8) length_bits;
         memcpy(block + 4, &items[start].id, sizeof(int64));
-        w.out = block + BLOCK_HEADER_BYTES;
+        bits.out = block + BLOCK_HEADER_BYTES;
+        bits.pending = 0;
+        bits.npending = 0;
         for (int i = 1; i < n; i++)
-            put_bits(&w, (uint64) (items[start + i].id - items[start + i - 1].id), gap_bits);
+            put_bits(&bits, (uint64) (items[start + i].id - items[start + i - 1].id), gap_bits);
         for (int i = 0; i < n; i++)
-            put_bits(&w, (uint64) items[start + i].tf, tf_bits);
+            put_bits(&bits, (uint64) items[start + i].tf, tf_bits);
         for (int i = 0; i < n; i++)
-            put_bits(&w, (uint64) items[start + i].length, length_bits);
-        flush_bits(&w);
+            put_bits(&bits, (uint64) items[start + i].length, length_bits);
+        flush_bits(&bits);
+        w->buf.len = (int) (bits.out - (uint8 *) w->buf.data);
+        list_note(w, items[start].id, items[start + n - 1].id, n);
         start += n;
     }
-    memset(w.out, 0, PADDING_BYTES);
-    SET_VARSIZE(list, (w.out + PADDING_BYTES) - (uint8 *) list);
-    return list;
+}
+
+static bytea *
+list_finish(ListWriter *w)
+{
+    uint8 *data;
+    uint32 magic = POSTINGS_MAGIC;
+
+    enlargeStringInfo(&w->buf, PADDING_BYTES);
+    memset(w->buf.data + w->buf.len, 0, PADDING_BYTES);
+    w->buf.len += PADDING_BYTES;
+    data = (uint8 *) w->buf.data + VARHDRSZ;
+    memcpy(data, &magic, sizeof(uint32));
+    memcpy(data + sizeof(uint32), &w->count, sizeof(uint32));
+    memcpy(data + 2 * sizeof(uint32), &w->first_id, sizeof(int64));
+    memcpy(data + 2 * sizeof(uint32) + sizeof(int64), &w->last_id, sizeof(int64));
+    SET_VARSIZE(w->buf.data, w->buf.len);
+    return (bytea *) w->buf.data;
+}
+
+bytea *
+postings_encode(const Posting *items, int count)
+{
+    ListWriter w;
+
+    list_start(&w);
+    list_append(&w, items, count);
+    return list_finish(&w);
 }
 
 static int
@@ -442,26 +506,65 @@ compare_int64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* bm25_postings_without(list bytea, ids bigint[]) -> bytea: the list less the entries of those ids. */
+/*
+ * bm25_postings_without(list bytea, ids bigint[]) -> bytea: the list less the entries of those ids.
+ * A list whose id range holds none of them comes back as it was given, without being read past its
+ * header (so an UPDATE keeps its stored value); otherwise only the blocks that hold one are written
+ * anew, the others are copied as they are.
+ */
 PG_FUNCTION_INFO_V1(bm25_postings_without);
 Datum
 bm25_postings_without(PG_FUNCTION_ARGS)
 {
-    PostingArray list = postings_decode(PG_GETARG_BYTEA_PP(0));
-    int nids;
+    bytea *head = PG_GETARG_BYTEA_P_SLICE(0, 0, HEADER_BYTES);
+    PostingsHeader header = read_header((const uint8 *) VARDATA_ANY(head), VARSIZE_ANY_EXHDR(head));
+    int nids, next = 0;
     int64 *ids = int8_array_items(PG_GETARG_ARRAYTYPE_P(1), &nids);
-    int kept = 0, next = 0;
+    PostingReader reader;
+    PostingBlock *block = palloc(sizeof(PostingBlock));
+    Posting kept[POSTINGS_BLOCK];
+    ListWriter w;
 
     qsort(ids, nids, sizeof(int64), compare_int64);
-    for (int i = 0; i < list.count; i++)
+    while (next < nids && ids[next] < header.first_id)
+        next++;
+    if (header.count == 0 || next == nids || ids[next] > header.last_id)
+        PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+
+    postings_open(PG_GETARG_BYTEA_PP(0), &reader);
+    list_start(&w);
+    for (;;)
     {
-        while (next < nids && ids[next] < list.items[i].id)
+        const uint8 *start = reader.in;
+        int nkept = 0;
+
+        if (!postings_next_block(&reader, block))
+            break;
+        while (next < nids && ids[next] < block->ids[0])
             next++;
-        if (next < nids && ids[next] == list.items[i].id)
+        if (next == nids || ids[next] > block->ids[block->count - 1])
+        {
+            /* untouched: its bytes as they are (a block's first id is stored whole) */
+            if (w.count > 0 && block->ids[0] <= w.last_id)
+                postings_corrupt();
+            appendBinaryStringInfo(&w.buf, (const char *) start, (int) (reader.in - start));
+            list_note(&w, block->ids[0], block->ids[block->count - 1], block->count);
             continue;
-        list.items[kept++] = list.items[i];
+        }
+        for (int i = 0; i < block->count; i++)
+        {
+            while (next < nids && ids[next] < block->ids[i])
+                next++;
+            if (next < nids && ids[next] == block->ids[i])
+                continue;
+            kept[nkept].id = block->ids[i];
+            kept[nkept].tf = block->tfs[i];
+            kept[nkept].length = block->lengths[i];
+            nkept++;
+        }
+        list_append(&w, kept, nkept);
     }
-    PG_RETURN_BYTEA_P(postings_encode(list.items, kept));
+    PG_RETURN_BYTEA_P(list_finish(&w));
 }
 
 /* bm25_postings_count(list bytea) -> integer */
