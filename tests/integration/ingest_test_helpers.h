@@ -90,27 +90,35 @@ inline std::vector<ingest::PreparedSource> oneSentenceDocuments(const QString& m
     return sources;
 }
 
-// Rows where the BM25 statistics or postings differ from a recomputation from the merchant's
-// chunks (0 = exact).
+// Rows where the merchant's BM25 statistics (document frequency per lexeme, chunks and tokens
+// per version) or postings (id, tf and length per lexeme and ACL token) differ from a
+// recomputation from its chunks, plus segments whose entry count is wrong or that are empty
+// (0 = exact).
 inline qint64 lexicalStatisticsDrift(db::PgConnection& conn, const QString& merchant)
 {
     const qint64 postings = conn.exec(
-        "WITH fresh AS (SELECT c.corpus_version, u.lexeme, k.token, c.id, cardinality(u.positions) AS tf "
+        "WITH fresh AS (SELECT c.corpus_version, u.lexeme, k.token, c.id, cardinality(u.positions) AS tf, "
+        "                      app.tsvector_tokens(c.search_tsv) AS length "
         "               FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) AS u "
         "               CROSS JOIN LATERAL (SELECT DISTINCT t FROM unnest(c.acl) AS t) AS k(token) WHERE c.merchant_id = $1), "
-        "     kept AS (SELECT p.corpus_version, p.lexeme, p.token, e.id, e.tf FROM chunk_postings p "
+        "     kept AS (SELECT p.corpus_version, p.lexeme, p.token, e.id, e.tf, e.length FROM chunk_postings p "
         "              CROSS JOIN LATERAL app.bm25_postings_entries(p.postings) AS e WHERE p.merchant_id = $1) "
-        "SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT ALL SELECT * FROM kept) UNION ALL "
-        "                      (SELECT * FROM kept EXCEPT ALL SELECT * FROM fresh)) AS d",
+        "SELECT (SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT ALL SELECT * FROM kept) UNION ALL "
+        "                              (SELECT * FROM kept EXCEPT ALL SELECT * FROM fresh)) AS d) "
+        "     + (SELECT count(*) FROM chunk_postings WHERE merchant_id = $1 "
+        "        AND (entries <> app.bm25_postings_count(postings) OR entries = 0))",
         db::PgParams().add(merchant)).integer(0, 0);
     return postings + conn.exec(
         "WITH fresh AS (SELECT c.corpus_version, u.lexeme, count(*) AS n FROM chunks c CROSS JOIN LATERAL unnest(c.search_tsv) u "
         "               WHERE c.merchant_id = $1 GROUP BY 1, 2), "
-        "     kept AS (SELECT corpus_version, lexeme, chunks AS n FROM chunk_lexemes WHERE merchant_id = $1 AND chunks > 0) "
+        "     kept AS (SELECT corpus_version, lexeme, chunks AS n FROM chunk_lexemes WHERE merchant_id = $1 AND chunks > 0), "
+        "     fresh_totals AS (SELECT corpus_version, count(*) AS chunks, sum(app.tsvector_tokens(search_tsv)) AS tokens "
+        "                      FROM chunks WHERE merchant_id = $1 GROUP BY 1), "
+        "     kept_totals AS (SELECT corpus_version, chunks, tokens FROM chunk_lexical_totals WHERE merchant_id = $1 AND chunks > 0) "
         "SELECT (SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL "
         "                              (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) AS d) "
-        "     + (SELECT count(*) FROM chunk_lexical_totals t WHERE t.merchant_id = $1 "
-        "        AND t.chunks <> (SELECT count(*) FROM chunks c WHERE c.merchant_id = $1 AND c.corpus_version = t.corpus_version))",
+        "     + (SELECT count(*) FROM ((SELECT * FROM fresh_totals EXCEPT SELECT * FROM kept_totals) UNION ALL "
+        "                              (SELECT * FROM kept_totals EXCEPT SELECT * FROM fresh_totals)) AS t)",
         db::PgParams().add(merchant)).integer(0, 0);
 }
 

@@ -200,15 +200,6 @@ compare_bound_descending(const void *a, const void *b)
     return compare_bound(b, a);
 }
 
-/*
- * Term at a time, when the ids of the lists span a range not much wider than their entries
- * (chunks of one merchant are mostly written together): every entry is read once, straight from
- * the stored blocks, into one accumulator per chunk id. The ids are taken a window at a time, so
- * the accumulator stays in cache and is not allocated for the whole range; within a window, terms
- * are added rarest first, as migration 013 sums them, so the scores are the same to the last bit.
- * A chunk in two lists of one term (under two ACL tokens) counts once. False, with nothing done,
- * when the range is too wide.
- */
 #define LENGTHS_TABULATED 1024
 #define WINDOW (1 << 16)
 
@@ -301,6 +292,15 @@ window_buffer(void **buffer, Size bytes)
     return *buffer;
 }
 
+/*
+ * Term at a time, when the ids of the lists span a range not much wider than their entries
+ * (chunks of one merchant are mostly written together): every entry is read once, straight from
+ * the stored blocks, into one accumulator per chunk id. The ids are taken a window at a time, so
+ * the accumulator stays in cache and is not allocated for the whole range; within a window, terms
+ * are added rarest first, as migration 013 sums them, so the scores are the same to the last bit.
+ * A chunk in two lists of one term (under two ACL tokens) counts once. False, with nothing done,
+ * when the range is too wide.
+ */
 static bool
 top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *top)
 {

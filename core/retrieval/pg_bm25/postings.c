@@ -408,57 +408,54 @@ postings_decode_merged(bytea **lists, int nlists, bool shared_ids)
     return out;
 }
 
+/* The elements of a one-type array, none of them null (`what` names them in the error). */
+static Datum *
+array_items(ArrayType *array, Oid type, int *count, const char *what)
+{
+    int16 typlen;
+    bool typbyval;
+    char typalign;
+    Datum *values;
+    bool *nulls;
+
+    get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
+    deconstruct_array(array, type, typlen, typbyval, typalign, &values, &nulls, count);
+    for (int i = 0; i < *count; i++)
+        if (nulls[i])
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s is null", what)));
+    return values;
+}
+
 static bytea **
 bytea_array_items(ArrayType *array, int *count)
 {
-    Datum *values;
-    bool *nulls;
-    bytea **lists;
+    Datum *values = array_items(array, BYTEAOID, count, "postings list");
+    bytea **lists = palloc(sizeof(bytea *) * Max(*count, 1));
 
-    deconstruct_array(array, BYTEAOID, -1, false, TYPALIGN_INT, &values, &nulls, count);
-    lists = palloc(sizeof(bytea *) * Max(*count, 1));
     for (int i = 0; i < *count; i++)
-    {
-        if (nulls[i])
-            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("postings list is null")));
         lists[i] = DatumGetByteaPP(values[i]);
-    }
     return lists;
 }
 
 static int64 *
 int8_array_items(ArrayType *array, int *count)
 {
-    Datum *values;
-    bool *nulls;
-    int64 *out;
+    Datum *values = array_items(array, INT8OID, count, "chunk id");
+    int64 *out = palloc(sizeof(int64) * Max(*count, 1));
 
-    deconstruct_array(array, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &values, &nulls, count);
-    out = palloc(sizeof(int64) * Max(*count, 1));
     for (int i = 0; i < *count; i++)
-    {
-        if (nulls[i])
-            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("chunk id is null")));
         out[i] = DatumGetInt64(values[i]);
-    }
     return out;
 }
 
 static int32 *
 int4_array_items(ArrayType *array, int *count)
 {
-    Datum *values;
-    bool *nulls;
-    int32 *out;
+    Datum *values = array_items(array, INT4OID, count, "term frequency or length");
+    int32 *out = palloc(sizeof(int32) * Max(*count, 1));
 
-    deconstruct_array(array, INT4OID, 4, true, TYPALIGN_INT, &values, &nulls, count);
-    out = palloc(sizeof(int32) * Max(*count, 1));
     for (int i = 0; i < *count; i++)
-    {
-        if (nulls[i])
-            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("term frequency or length is null")));
         out[i] = DatumGetInt32(values[i]);
-    }
     return out;
 }
 
