@@ -209,6 +209,9 @@ private slots:
                                 "array_fill(2, '{300}')) FROM 1 FOR 200))",
                                 "SELECT * FROM app.bm25_postings_entries(overlay(app.bm25_postings('{1,2}', '{1,1}', "
                                 "'{2,2}') PLACING '\\xff'::bytea FROM 25 FOR 1))",
+                                // lengths said to be 32 bits wide, which no int4 length needs
+                                "SELECT * FROM app.bm25_top(ARRAY[overlay(app.bm25_postings('{1,2}', '{1,1}', "
+                                "'{2,2}') PLACING '\\x20'::bytea FROM 28 FOR 1)], '{1}', '{1.0}', 1.2, 0.75, 2, 10)",
                                 "SELECT app.bm25_postings_merge(ARRAY[app.bm25_postings('{1}', '{1}', '{2}'), "
                                 "app.bm25_postings('{1}', '{1}', '{2}')])",
                                 "SELECT * FROM app.bm25_top(ARRAY[app.bm25_postings('{1}', '{1}', '{2}')], '{2}', '{1.0}', "

@@ -3,12 +3,11 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "lib/stringinfo.h"
 #include "utils/lsyscache.h"
-
-#include "port/pg_bswap.h"
 
 PG_MODULE_MAGIC;
 
@@ -137,7 +136,7 @@ postings_next_block(PostingReader *reader, PostingBlock *block)
     payload = reader->in + BLOCK_HEADER_BYTES;
     payload_bits = (uint64) (count - 1) * gap_bits + (uint64) count * (tf_bits + length_bits);
     if (count < 1 || count > POSTINGS_BLOCK || (uint32) count > reader->left || gap_bits > MAX_GAP_BITS ||
-        tf_bits > 32 || length_bits > 32 || (uint64) (reader->end - payload) < (payload_bits + 7) / 8 ||
+        tf_bits > 31 || length_bits > 31 || (uint64) (reader->end - payload) < (payload_bits + 7) / 8 ||
         id <= reader->previous_id || id > reader->last_id)
         postings_corrupt();
 
