@@ -299,6 +299,29 @@ private slots:
         QCOMPARE(int(emptied.integer(0, 0)), 0);
     }
 
+    // The accumulator a backend keeps between calls: a list found corrupt halfway through scoring
+    // leaves no trace in the next call's scores.
+    void accumulatorRecoversFromAnError()
+    {
+        const char* list = "app.bm25_postings(ARRAY(SELECT generate_series(1, 300)::bigint), array_fill(1, '{300}'), "
+                           "array_fill(5, '{300}'))";
+        const QString scored = QStringLiteral("SELECT string_agg(t.id || '=' || t.score, ' ' ORDER BY t.score DESC, t.id) "
+                                              "FROM app.bm25_top(ARRAY[%1], '{1}', '{2.0}', 1.2, 0.75, 5, 5) AS t")
+                                   .arg(QLatin1String(list));
+        db::PgConnection fresh = test::TestDatabase::instance().connect();
+        const QString expected = fresh.exec(scored).text(0, 0);
+
+        db::PgConnection owner = test::TestDatabase::instance().connect();
+        try {
+            owner.exec(QStringLiteral("SELECT * FROM app.bm25_top(ARRAY[%1, (SELECT substring(l FROM 1 FOR length(l) - 20) "
+                                      "FROM (SELECT %1 AS l) AS c)], '{1,2}', '{2.0,1.0}', 1.2, 0.75, 5, 5)")
+                           .arg(QLatin1String(list)));
+            QFAIL("a truncated list was scored");
+        } catch (const db::DbError&) {
+        }
+        QCOMPARE(owner.exec(scored).text(0, 0), expected);
+    }
+
     // Ids close together are scored term at a time, ids far apart document at a time: the same
     // scores either way, and a chunk listed under two tokens counts once.
     void bothScoringPathsAgree()

@@ -278,18 +278,23 @@ note_overlaps(Term *terms, int nterms, int64 *lo, int64 *hi, int64 *entries)
 
 /*
  * The accumulator and duplicate marks of a window, allocated once per backend: a fresh 512 kB
- * allocation per query came from the kernel, page fault by page fault. Zeroed on every use, since
- * an error may have left one half-written.
+ * allocation per query came from the kernel, page fault by page fault. Each window leaves the
+ * accumulator zeroed and clears the marks before use; only an error midway (`scoring` still set
+ * at the next call) leaves the accumulator to be zeroed again.
  */
-static void *score_window, *seen_window;
+static double *score_window;
+static int32 *seen_window;
+static bool scoring;
 
-static void *
-window_buffer(void **buffer, Size bytes)
+static double *
+window_scores(void)
 {
-    if (*buffer == NULL)
-        *buffer = MemoryContextAlloc(TopMemoryContext, bytes);
-    memset(*buffer, 0, bytes);
-    return *buffer;
+    if (score_window == NULL)
+        score_window = MemoryContextAllocZero(TopMemoryContext, sizeof(double) * WINDOW);
+    else if (scoring)
+        memset(score_window, 0, sizeof(double) * WINDOW);
+    scoring = true;
+    return score_window;
 }
 
 /*
@@ -317,9 +322,11 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
     if ((uint64) hi - (uint64) lo >= (uint64) Max(8 * entries, WINDOW))
         return false;
 
-    score = window_buffer(&score_window, sizeof(double) * WINDOW);
+    score = window_scores();
+    if (shared && seen_window == NULL)
+        seen_window = MemoryContextAlloc(TopMemoryContext, sizeof(int32) * WINDOW);
     if (shared)
-        seen = window_buffer(&seen_window, sizeof(int32) * WINDOW);
+        seen = seen_window;
     /* The length normalisation of every short chunk, computed once (the same expression). */
     for (int length = 0; length < LENGTHS_TABULATED; length++)
         norm_of_length[length] = k1 * (1 - b + b * length / avgdl);
@@ -403,7 +410,10 @@ top_n_dense(Term *terms, int nterms, double k1, double b, double avgdl, TopN *to
         }
         memset(score, 0, sizeof(double) * width);
         if (next_base == PG_INT64_MAX)
+        {
+            scoring = false;
             return true;
+        }
         base = next_base;
     }
 }
