@@ -70,6 +70,14 @@ inline constexpr const char* kLexicalLeg = "SELECT * FROM app.bm25_leg($1, $2, $
 inline constexpr const char* kExplainLexicalLeg =
     "SELECT plan, searched FROM app.explain_bm25_leg($1, $2, $3::text[], $5, $6, $7, 0, $4)";
 
+// The vector distances of the lexical leg's rows ($1 merchant, $2 corpus version, $3 chunk ids,
+// $4 the query embedding). When the vector leg searched a graph, they join its ranking: a graph
+// search for a short query can settle in the wrong region of the graph and never reach the rows
+// nearest to it, which the lexical leg often finds (BENCHMARKS.md, "Lexical seeds").
+inline constexpr const char* kSeedDistances =
+    "SELECT c.id, c.embedding <=> $4::vector AS distance FROM chunks c "
+    "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.id = ANY($3::bigint[])";
+
 // Titles for the chunks that made the final cut: $2 document ids, $3 ticket ids.
 inline constexpr const char* kSourceTitles =
     "SELECT 'document' AS source_type, id, title FROM support_documents "

@@ -16,10 +16,13 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 #include <future>
 #include <optional>
+#include <span>
+#include <unordered_map>
 
 namespace ac::retrieval {
 
@@ -96,14 +99,32 @@ bool statisticsStale(db::PgConnection& conn, const QString& merchantId)
 // The lexical leg: BM25 over the query's terms (stop words go on the server, which stems them).
 struct LexicalStage {
     std::vector<RetrievedChunk> hits;
+    std::unordered_map<qint64, double> seedDistances;  // chunk id -> vector distance
     QString terms;
     QStringList notes;
     std::vector<LegQuery> ran;
     double ms = 0;
 };
 
+// The vector distances of the lexical leg's rows, so they can join a graph's ranking.
+std::unordered_map<qint64, double> seedDistances(db::PgConnection& conn, const LegScope& scope,
+                                                 const std::vector<RetrievedChunk>& hits, std::span<const float> query)
+{
+    QStringList ids;
+    for (const RetrievedChunk& hit : hits)
+        ids << QString::number(hit.chunkId);
+    const db::PgResult rows = conn.exec(
+        sql::kSeedDistances,
+        db::PgParams().add(scope.merchantId).add(scope.corpusVersion).addTextArray(ids).addVector(query));
+    std::unordered_map<qint64, double> distances;
+    for (int r = 0; r < rows.rows(); ++r)
+        distances.emplace(rows.integer(r, "id"), rows.real(r, "distance"));
+    return distances;
+}
+
+// `seedVector` non-empty: the vector distances of the hits are fetched too (seedDistances).
 LexicalStage runLexicalStage(db::PgConnection& conn, const LegScope& scope, const QString& query,
-                             const RetrievalOptions& o, int limit)
+                             const RetrievalOptions& o, int limit, std::span<const float> seedVector)
 {
     QElapsedTimer timer;
     timer.start();
@@ -115,6 +136,8 @@ LexicalStage runLexicalStage(db::PgConnection& conn, const LegScope& scope, cons
     } else {
         stage.ran.push_back(lexicalLegQuery(scope, stage.terms, limit, o.bm25));
         stage.hits = runLexicalLeg(conn, stage.ran.back());
+        if (!seedVector.empty() && !stage.hits.empty())
+            stage.seedDistances = seedDistances(conn, scope, stage.hits, seedVector);
     }
     stage.ms = timer.nsecsElapsed() / 1e6;
     return stage;
@@ -202,12 +225,17 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
                                   "hidden by the ACL do not show in them");
     clock.lap(QStringLiteral("estimate"));
 
+    const PathDecision decision = wantVector ? chooseVectorPath(decisionInput, o, limit) : PathDecision{};
+    // A graph's ranking takes the lexical rows in by their vector distance (kSeedDistances).
+    const bool seeded = wantVector && wantLexical && !decision.exact;
+
     // The lexical leg runs beside the vector leg on the side session (which joins the snapshot and
     // checks its role there, off the critical path), or after it on this one.
     std::future<LexicalStage> lexical;
     if (wantLexical) {
-        const auto stage = [&](db::PgConnection& conn) {
-            return runLexicalStage(conn, scope, request.query, o, limit);
+        const std::span<const float> seedVector = seeded ? std::span<const float>(queryVector) : std::span<const float>();
+        const auto stage = [&, seedVector](db::PgConnection& conn) {
+            return runLexicalStage(conn, scope, request.query, o, limit, seedVector);
         };
         if (twoSessions) {
             static const QRegularExpression snapshotId(QStringLiteral("^[0-9A-F]+-[0-9A-F]+-[0-9]+$"));
@@ -232,7 +260,6 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     std::vector<RetrievedChunk> vectorHits;
     VectorLegSettings vs{false, o.efSearch, o.iterativeScan, o.maxScanTuples, limit};
     if (wantVector) {
-        const PathDecision decision = chooseVectorPath(decisionInput, o, limit);
         vs.exact = decision.exact;
         d.notes << decision.reason;
         d.iterativeScan = iterativeScanName(vs);
@@ -274,9 +301,6 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
                 }
             }
         }
-        d.vectorCandidates = static_cast<int>(vectorHits.size());
-        for (const RetrievedChunk& hit : vectorHits)
-            d.vectorLegHits.push_back({hit.chunkId, hit.scores.vectorSimilarity.value_or(-1.0)});
         d.queryEmbedding = queryVector;
         clock.lap(QStringLiteral("vector"));
     }
@@ -295,6 +319,21 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
             ran.push_back(std::move(q));
         d.lexicalCandidates = static_cast<int>(lexicalHits.size());
         clock.lap(twoSessions ? QStringLiteral("lexical wait") : QStringLiteral("lexical"));
+        if (seeded && !d.widened && !stage.seedDistances.empty()) {
+            QSet<qint64> fromGraph;
+            for (const RetrievedChunk& hit : vectorHits)
+                fromGraph.insert(hit.chunkId);
+            vectorHits = mergeLexicalSeeds(std::move(vectorHits), lexicalHits, stage.seedDistances, limit);
+            const auto entered = std::count_if(vectorHits.begin(), vectorHits.end(),
+                                               [&](const RetrievedChunk& c) { return !fromGraph.contains(c.chunkId); });
+            d.notes << QStringLiteral("%1 lexical rows re-scored by vector distance; %2 of them entered the vector "
+                                      "ranking the graph returned").arg(stage.seedDistances.size()).arg(entered);
+        }
+    }
+    if (wantVector) {
+        d.vectorCandidates = static_cast<int>(vectorHits.size());
+        for (const RetrievedChunk& hit : vectorHits)
+            d.vectorLegHits.push_back({hit.chunkId, hit.scores.vectorSimilarity.value_or(-1.0)});
     }
 
     std::vector<RetrievedChunk> fused =

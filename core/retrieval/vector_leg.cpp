@@ -68,6 +68,26 @@ std::vector<RetrievedChunk> mergeByDistance(std::vector<std::vector<RetrievedChu
     return out;
 }
 
+std::vector<RetrievedChunk> mergeLexicalSeeds(std::vector<RetrievedChunk> graphHits,
+                                              const std::vector<RetrievedChunk>& lexicalHits,
+                                              const std::unordered_map<qint64, double>& distances, int limit)
+{
+    std::vector<RetrievedChunk> seeds;
+    for (const RetrievedChunk& hit : lexicalHits) {
+        const auto found = distances.find(hit.chunkId);
+        if (found == distances.end())
+            continue;
+        RetrievedChunk seed = hit;
+        seed.scores = Scores{};
+        seed.scores.vectorSimilarity = 1.0 - found->second;
+        seeds.push_back(std::move(seed));
+    }
+    std::vector<std::vector<RetrievedChunk>> legs;
+    legs.push_back(std::move(graphHits));
+    legs.push_back(std::move(seeds));
+    return mergeByDistance(std::move(legs), limit);
+}
+
 std::vector<RetrievedChunk> runVectorLeg(db::PgConnection& conn, const LegQuery& query)
 {
     auto rows = runLeg(conn, query, "distance");

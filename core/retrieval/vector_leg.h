@@ -3,6 +3,7 @@
 #include "retrieval/leg_query.h"
 
 #include <span>
+#include <unordered_map>
 
 namespace ac::retrieval {
 
@@ -26,6 +27,14 @@ LegQuery aclGraphLegQuery(const LegScope& scope, std::span<const float> embeddin
 
 // Several legs' rows as one candidate list: each chunk once, nearest first, at most `limit`.
 std::vector<RetrievedChunk> mergeByDistance(std::vector<std::vector<RetrievedChunk>> legs, int limit);
+
+// A graph's rows with the lexical leg's rows whose vector distance (by chunk id) is known: each
+// lexical row joins with its vector similarity and without its lexical scores, nearest first, at
+// most `limit`. A graph search can settle in the wrong region of the graph for a short query; the
+// lexical leg often finds the rows it missed (BENCHMARKS.md, "Lexical seeds").
+std::vector<RetrievedChunk> mergeLexicalSeeds(std::vector<RetrievedChunk> graphHits,
+                                              const std::vector<RetrievedChunk>& lexicalHits,
+                                              const std::unordered_map<qint64, double>& distances, int limit);
 
 // Runs it; similarity = 1 - cosine distance, and rows are re-sorted by it (a relaxed-order scan may
 // hand them over slightly out of order).

@@ -241,6 +241,41 @@ private slots:
         QCOMPARE(result.diagnostics.iterativeScan, QStringLiteral("relaxed_order"));
     }
 
+    // On a graph path the lexical leg's rows join the vector ranking by their exact distance
+    // (sql::kSeedDistances), read as the agent: the ranking holds the exact path's similarities,
+    // nearest first, and nothing the agent may not read.
+    void graphRankingTakesLexicalSeeds()
+    {
+        RetrievalOptions exact;
+        exact.vectorPath = RetrievalOptions::VectorPath::Exact;
+        exact.mode = retrieval::Mode::Vector;
+        exact.rerank = false;
+        exact.k = exact.candidates = 100;
+        RetrievalOptions hybrid;
+        hybrid.vectorPath = RetrievalOptions::VectorPath::Hnsw;
+        hybrid.k = hybrid.candidates = 3;
+        for (const QString& agentId : {QStringLiteral("u1"), QStringLiteral("u3")}) {
+            security::becomeAgent(*conn_, agentId);
+            const auto truth = explain(agentId, QStringLiteral("refund for order 4821"), exact);
+            const auto seeded = explain(agentId, QStringLiteral("refund for order 4821"), hybrid);
+            conn_->exec("RESET ROLE");
+            QHash<qint64, double> similarity;
+            for (const auto& hit : truth.diagnostics.vectorLegHits)
+                similarity.insert(hit.chunkId, hit.similarity);
+            QVERIFY2(seeded.diagnostics.widened  // an exact pass needs no seeds
+                         || seeded.diagnostics.notes.filter(QStringLiteral("lexical rows re-scored by vector distance")).size() == 1,
+                     qPrintable(seeded.diagnostics.notes.join(QLatin1Char('\n'))));
+            QCOMPARE(seeded.diagnostics.vectorLegHits.size(), size_t(3));
+            double previous = 2.0;
+            for (const auto& hit : seeded.diagnostics.vectorLegHits) {
+                QVERIFY2(similarity.contains(hit.chunkId), qPrintable(QString::number(hit.chunkId)));
+                QVERIFY(qAbs(hit.similarity - similarity.value(hit.chunkId)) < 1e-6);
+                QVERIFY(hit.similarity <= previous);
+                previous = hit.similarity;
+            }
+        }
+    }
+
     void explainReplaysTheSameSettings()
     {
         // The plain-HNSW pass under-returns; its plan must show it, and the widened pass is explained too.

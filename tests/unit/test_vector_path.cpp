@@ -74,6 +74,30 @@ private slots:
         QCOMPARE(merged[1].chunkId, qint64(4));
         QCOMPARE(merged[2].chunkId, qint64(2));
     }
+
+    // The lexical rows join the graph's ranking by their vector distance alone; one without a
+    // known distance stays out, one the graph found too is not repeated.
+    void lexicalSeedsJoinTheGraphRanking()
+    {
+        const auto chunk = [](qint64 id, std::optional<double> similarity, std::optional<double> bm25) {
+            RetrievedChunk c;
+            c.chunkId = id;
+            c.scores.vectorSimilarity = similarity;
+            c.scores.lexicalScore = bm25;
+            return c;
+        };
+        const std::vector<RetrievedChunk> graph{chunk(1, 0.9, {}), chunk(2, 0.5, {}), chunk(3, 0.4, {})};
+        const std::vector<RetrievedChunk> lexical{chunk(7, {}, 9.0), chunk(2, {}, 8.0), chunk(8, {}, 7.0)};
+        const std::unordered_map<qint64, double> distances{{7, 0.2}, {2, 0.5}};  // 8: no distance
+        const auto merged = mergeLexicalSeeds(graph, lexical, distances, 3);
+        QCOMPARE(merged.size(), size_t(3));
+        QCOMPARE(merged[0].chunkId, qint64(1));
+        QCOMPARE(merged[1].chunkId, qint64(7));
+        QCOMPARE(*merged[1].scores.vectorSimilarity, 0.8);
+        QVERIFY(!merged[1].scores.lexicalScore);
+        QCOMPARE(merged[2].chunkId, qint64(2));
+        QCOMPARE(mergeLexicalSeeds(graph, lexical, {}, 10).size(), size_t(3));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestVectorPath)
