@@ -41,8 +41,8 @@ bool CancelSlot::cancel() const
 
 ConsoleWorker::ConsoleWorker(DatabaseInfo database, BackendFactory factory, std::shared_ptr<CancelSlot> cancel,
                              std::shared_ptr<std::atomic<quint64>> latestAsk)
-    : database_(std::move(database)), factory_(std::move(factory)), cancel_(std::move(cancel)),
-      latestAsk_(std::move(latestAsk)), recallProbeRate_(recallProbeRateFromEnvironment())
+    : database_(std::move(database)), factory_(std::move(factory)), recallProbeRate_(recallProbeRateFromEnvironment()),
+      cancel_(std::move(cancel)), latestAsk_(std::move(latestAsk))
 {
 }
 

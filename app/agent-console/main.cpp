@@ -66,7 +66,7 @@ int main(int argc, char* argv[])
                 options, [&window](const QString& step) {
                     QMetaObject::invokeMethod(&window, "showProgress", Qt::QueuedConnection, Q_ARG(QString, step));
                 }));
-            ui::DatabaseInfo info{prepared->conninfo, {}, prepared->description, prepared->cluster != nullptr, {}};
+            ui::DatabaseInfo info{prepared->conninfo, {}, prepared->description, prepared->cluster != nullptr, {}, {}};
             if (prepared->pooler)
                 info.agentConninfo = prepared->pooler->conninfoFor(prepared->cluster->options().owner);
             if (prepared->replica)

@@ -92,7 +92,7 @@ double recallOf(const QList<qint64>& got, const QList<qint64>& truth)
 QList<qint64> vectorRankingIds(const retrieval::RetrievalResult& r)
 {
     QList<qint64> out;
-    for (const retrieval::VectorLegHit& hit : r.diagnostics.vectorLegHits) {
+    for (const retrieval::VectorLegHit& hit : r.diagnostics.vectorRanking) {
         if (out.size() == 10)
             break;
         out << hit.chunkId;

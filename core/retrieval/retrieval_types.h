@@ -110,7 +110,8 @@ struct Diagnostics {
     int efSearch = 0;
     QString iterativeScan;        // "off" | "strict_order" | "relaxed_order"
     int vectorCandidates = 0;
-    std::vector<VectorLegHit> vectorLegHits;  // nearest first
+    std::vector<VectorLegHit> vectorLegHits;  // nearest first: what the leg's path returned (the recall monitor's)
+    std::vector<VectorLegHit> vectorRanking;  // what fusion ranked: the same, with the lexical seeds on a graph path
     std::vector<float> queryEmbedding;        // the vector the leg searched with
     int lexicalCandidates = 0;
     qint64 rowsRemovedByFilter = 0;

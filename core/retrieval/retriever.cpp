@@ -301,6 +301,9 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
                 }
             }
         }
+        d.vectorCandidates = static_cast<int>(vectorHits.size());
+        for (const RetrievedChunk& hit : vectorHits)
+            d.vectorLegHits.push_back({hit.chunkId, hit.scores.vectorSimilarity.value_or(-1.0)});
         d.queryEmbedding = queryVector;
         clock.lap(QStringLiteral("vector"));
     }
@@ -330,11 +333,8 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
                                       "ranking the graph returned").arg(stage.seedDistances.size()).arg(entered);
         }
     }
-    if (wantVector) {
-        d.vectorCandidates = static_cast<int>(vectorHits.size());
-        for (const RetrievedChunk& hit : vectorHits)
-            d.vectorLegHits.push_back({hit.chunkId, hit.scores.vectorSimilarity.value_or(-1.0)});
-    }
+    for (const RetrievedChunk& hit : vectorHits)
+        d.vectorRanking.push_back({hit.chunkId, hit.scores.vectorSimilarity.value_or(-1.0)});
 
     std::vector<RetrievedChunk> fused =
         fuse(std::move(vectorHits), std::move(lexicalHits), {o.fusion, o.rrfK, o.vectorWeight, o.lexicalWeight});

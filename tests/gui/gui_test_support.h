@@ -28,7 +28,7 @@ inline ui::DatabaseInfo seededDatabase()
 {
     TestDatabase& db = TestDatabase::instance();
     db.seedFixtures();
-    return ui::DatabaseInfo{db.conninfo(), {}, QStringLiteral("test cluster"), true, {}};
+    return ui::DatabaseInfo{db.conninfo(), {}, QStringLiteral("test cluster"), true, {}, {}};
 }
 
 // Every piece of text a widget tree shows: labels, text views, list/tree/table items.
