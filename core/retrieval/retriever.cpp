@@ -152,6 +152,23 @@ Retriever::Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranke
 {
 }
 
+PathEstimates Retriever::estimates(const LegScope& scope, bool& reused)
+{
+    QStringList tokens = scope.aclTokens;
+    tokens.sort();
+    const QString key = QStringList{scope.merchantId, QString::number(scope.corpusVersion), tokens.join(QChar(0x1f))}
+                            .join(QChar(0x1e));
+    const auto found = estimates_.find(key);
+    reused = found != estimates_.end() && !found->second.expires.hasExpired();
+    if (reused)
+        return found->second.estimates;
+    if (estimates_.size() >= 4096)
+        estimates_.clear();
+    const PathEstimates fresh = estimatePath(conn_, scope);
+    estimates_[key] = {fresh, QDeadlineTimer(kEstimatesTtlMs)};
+    return fresh;
+}
+
 RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 {
     validate(request);
@@ -207,7 +224,8 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
     std::vector<LegQuery> ran;
 
     // Scope sizes: estimates first; exact counts when the tenant is small enough to count cheaply.
-    const PathEstimates estimates = estimatePath(conn_, scope);
+    bool reused = false;
+    const PathEstimates estimates = this->estimates(scope, reused);
     d.merchantRowsEstimate = estimates.merchant;
     d.authorisedRowsEstimate = estimates.authorised;
     PathEstimates decisionInput = estimates;
@@ -217,7 +235,9 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         d.merchantRowsEstimate = decisionInput.merchant = counts.integer(0, "merchant_rows");
         d.authorisedRowsEstimate = decisionInput.authorised = counts.integer(0, "authorised_rows");
     } else {
-        d.notes << QStringLiteral("row counts are planner estimates");
+        d.notes << (reused ? QStringLiteral("row counts are planner estimates (reused from a retrieval of the last %1 s)")
+                                 .arg(kEstimatesTtlMs / 1000)
+                           : QStringLiteral("row counts are planner estimates"));
     }
     d.rowsRemovedByFilter = std::max<qint64>(0, d.merchantRowsEstimate - d.authorisedRowsEstimate);
     if (estimates.underPolicy)

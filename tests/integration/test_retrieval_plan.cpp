@@ -277,6 +277,23 @@ private slots:
         }
     }
 
+    // A scope's planner estimates are asked for once and reused by the next retrievals of the
+    // same merchant, version and tokens; another agent's tokens are another scope.
+    void pathEstimatesAreReusedPerScope()
+    {
+        RetrievalOptions options;
+        options.exactScanThreshold = 0;  // no exact counts: the estimates stand
+        retrieval::Retriever retriever(*conn_);
+        agent::AgentDirectory agents(*conn_);
+        const auto notesOf = [&](const QString& agentId) {
+            return retriever.retrieve({*agents.byId(agentId), QStringLiteral("refund"), options}).diagnostics.notes;
+        };
+        const QString reused = QStringLiteral("row counts are planner estimates (reused");
+        QVERIFY(notesOf(QStringLiteral("u1")).filter(reused).isEmpty());
+        QCOMPARE(notesOf(QStringLiteral("u1")).filter(reused).size(), 1);
+        QVERIFY(notesOf(QStringLiteral("u3")).filter(reused).isEmpty());
+    }
+
     void explainReplaysTheSameSettings()
     {
         // The plain-HNSW pass under-returns; its plan must show it, and the widened pass is explained too.
