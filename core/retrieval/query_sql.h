@@ -73,7 +73,8 @@ inline constexpr const char* kExplainLexicalLeg =
 // The vector distances of the lexical leg's rows ($1 merchant, $2 corpus version, $3 chunk ids,
 // $4 the query embedding). When the vector leg searched a graph, they join its ranking: a graph
 // search for a short query can settle in the wrong region of the graph and never reach the rows
-// nearest to it, which the lexical leg often finds (BENCHMARKS.md, "Lexical seeds").
+// nearest to it, which the lexical leg often finds (BENCHMARKS.md, "1M chunks: lexical seeds for
+// the graph's ranking").
 inline constexpr const char* kSeedDistances =
     "SELECT c.id, c.embedding <=> $4::vector AS distance FROM chunks c "
     "WHERE c.merchant_id = $1 AND c.corpus_version = $2 AND c.id = ANY($3::bigint[])";

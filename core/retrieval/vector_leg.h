@@ -31,7 +31,8 @@ std::vector<RetrievedChunk> mergeByDistance(std::vector<std::vector<RetrievedChu
 // A graph's rows with the lexical leg's rows whose vector distance (by chunk id) is known: each
 // lexical row joins with its vector similarity and without its lexical scores, nearest first, at
 // most `limit`. A graph search can settle in the wrong region of the graph for a short query; the
-// lexical leg often finds the rows it missed (BENCHMARKS.md, "Lexical seeds").
+// lexical leg often finds the rows it missed (BENCHMARKS.md, "1M chunks: lexical seeds for the
+// graph's ranking").
 std::vector<RetrievedChunk> mergeLexicalSeeds(std::vector<RetrievedChunk> graphHits,
                                               const std::vector<RetrievedChunk>& lexicalHits,
                                               const std::unordered_map<qint64, double>& distances, int limit);
