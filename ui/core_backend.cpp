@@ -4,6 +4,7 @@
 #include "agent/reply_drafter.h"
 #include "ingest/corpus_embedder.h"
 #include "ingest/embedder_factory.h"
+#include "retrieval/vector_path.h"
 #include "security/audit.h"
 
 #include <QDeadlineTimer>
@@ -33,6 +34,7 @@ public:
                                                       : agent::ContextPackBuilder(conn);
         builder.setSideSession(side_);
         builder.setAuditSession(audit_);
+        builder.setEstimateCache(estimates_);
         answer.pack = builder.build(agent, message, options);
         answer.plans = std::move(answer.pack.plans);
         answer.planJson = std::move(answer.pack.planJson);
@@ -75,6 +77,7 @@ private:
     }
 
     static constexpr int kHealthTtlMs = 60000;
+    std::shared_ptr<retrieval::PathEstimateCache> estimates_ = std::make_shared<retrieval::PathEstimateCache>();
     std::unique_ptr<ingest::Embedder> embedder_;
     agent::ChatClient llm_;
     db::PgConnection* side_ = nullptr;

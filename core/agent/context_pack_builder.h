@@ -4,7 +4,10 @@
 #include "db/pg_connection.h"
 #include "ingest/embedder.h"
 
+#include <memory>
+
 namespace ac::retrieval {
+class PathEstimateCache;
 class Reranker;
 }
 
@@ -27,6 +30,8 @@ public:
     // The agent's session on the primary for the audit, when reads go to a replica
     // (Retriever::setAuditSession). Not owned; null: the first session.
     void setAuditSession(db::PgConnection* audit) { audit_ = audit; }
+    // Planner estimates kept across builds of one agent session (Retriever::setEstimateCache).
+    void setEstimateCache(std::shared_ptr<retrieval::PathEstimateCache> cache) { estimates_ = std::move(cache); }
 
     ContextPack build(const retrieval::AgentIdentity& agent, const QString& message,
                       const retrieval::RetrievalOptions& options = {});
@@ -37,6 +42,7 @@ private:
     db::PgConnection* audit_ = nullptr;
     ingest::Embedder* embedder_ = nullptr;
     retrieval::Reranker* reranker_;
+    std::shared_ptr<retrieval::PathEstimateCache> estimates_;
 };
 
 } // namespace ac::agent

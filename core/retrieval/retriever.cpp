@@ -152,23 +152,6 @@ Retriever::Retriever(db::PgConnection& conn, ingest::Embedder& embedder, Reranke
 {
 }
 
-PathEstimates Retriever::estimates(const LegScope& scope, bool& reused)
-{
-    QStringList tokens = scope.aclTokens;
-    tokens.sort();
-    const QString key = QStringList{scope.merchantId, QString::number(scope.corpusVersion), tokens.join(QChar(0x1f))}
-                            .join(QChar(0x1e));
-    const auto found = estimates_.find(key);
-    reused = found != estimates_.end() && !found->second.expires.hasExpired();
-    if (reused)
-        return found->second.estimates;
-    if (estimates_.size() >= 4096)
-        estimates_.clear();
-    const PathEstimates fresh = estimatePath(conn_, scope);
-    estimates_[key] = {fresh, QDeadlineTimer(kEstimatesTtlMs)};
-    return fresh;
-}
-
 RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 {
     validate(request);
@@ -225,7 +208,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
 
     // Scope sizes: estimates first; exact counts when the tenant is small enough to count cheaply.
     bool reused = false;
-    const PathEstimates estimates = this->estimates(scope, reused);
+    const PathEstimates estimates = estimates_->estimates(conn_, scope, reused);
     d.merchantRowsEstimate = estimates.merchant;
     d.authorisedRowsEstimate = estimates.authorised;
     PathEstimates decisionInput = estimates;
@@ -236,7 +219,7 @@ RetrievalResult Retriever::retrieve(const RetrievalRequest& request)
         d.authorisedRowsEstimate = decisionInput.authorised = counts.integer(0, "authorised_rows");
     } else {
         d.notes << (reused ? QStringLiteral("row counts are planner estimates (reused from a retrieval of the last %1 s)")
-                                 .arg(kEstimatesTtlMs / 1000)
+                                 .arg(PathEstimateCache::kTtlMs / 1000)
                            : QStringLiteral("row counts are planner estimates"));
     }
     d.rowsRemovedByFilter = std::max<qint64>(0, d.merchantRowsEstimate - d.authorisedRowsEstimate);

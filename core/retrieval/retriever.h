@@ -6,9 +6,7 @@
 #include "retrieval/retrieval_types.h"
 #include "retrieval/vector_path.h"
 
-#include <QDeadlineTimer>
-
-#include <map>
+#include <memory>
 #include <stdexcept>
 
 namespace ac::retrieval {
@@ -45,20 +43,17 @@ public:
     // on the primary. Null: the first session. Not owned.
     void setAuditSession(db::PgConnection* audit) { audit_ = audit; }
 
+    // Planner estimates shared with other retrievers of the same agent session (a retriever made
+    // per question then reuses them); by default each retriever keeps its own. Null: its own.
+    void setEstimateCache(std::shared_ptr<PathEstimateCache> cache)
+    {
+        estimates_ = cache ? std::move(cache) : std::make_shared<PathEstimateCache>();
+    }
+
     RetrievalResult retrieve(const RetrievalRequest& request);
 
-    // How long a scope's planner estimates are reused. They change only when the partition is
-    // analysed, and asking the planner costs a retrieval 0.6-0.8 ms (three EXPLAINs).
-    static constexpr int kEstimatesTtlMs = 30000;
-
 private:
-    struct CachedEstimates {
-        PathEstimates estimates;
-        QDeadlineTimer expires;
-    };
-    // The scope's estimates, from the planner or from a recent retrieval of the same scope.
-    PathEstimates estimates(const LegScope& scope, bool& reused);
-    std::map<QString, CachedEstimates> estimates_;  // by merchant, version and tokens
+    std::shared_ptr<PathEstimateCache> estimates_ = std::make_shared<PathEstimateCache>();
 
     db::PgConnection& conn_;
     db::PgConnection* side_ = nullptr;

@@ -20,6 +20,23 @@ PathEstimates estimatePath(db::PgConnection& conn, const LegScope& scope)
     return e;
 }
 
+PathEstimates PathEstimateCache::estimates(db::PgConnection& conn, const LegScope& scope, bool& reused)
+{
+    QStringList tokens = scope.aclTokens;
+    tokens.sort();
+    const QString key = QStringList{scope.merchantId, QString::number(scope.corpusVersion), tokens.join(QChar(0x1f))}
+                            .join(QChar(0x1e));
+    const auto found = entries_.find(key);
+    reused = found != entries_.end() && !found->second.expires.hasExpired();
+    if (reused)
+        return found->second.estimates;
+    if (entries_.size() >= 4096)
+        entries_.clear();
+    const PathEstimates fresh = estimatePath(conn, scope);
+    entries_[key] = {fresh, QDeadlineTimer(kTtlMs)};
+    return fresh;
+}
+
 PathDecision chooseVectorPath(const PathEstimates& e, const RetrievalOptions& options, int limit)
 {
     using VP = RetrievalOptions::VectorPath;

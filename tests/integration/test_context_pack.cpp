@@ -1,5 +1,6 @@
 #include "agent/agent_directory.h"
 #include "agent/context_pack_builder.h"
+#include "retrieval/vector_path.h"
 #include "support/test_database.h"
 
 #include <QtTest>
@@ -104,6 +105,24 @@ private slots:
         QCOMPARE(ticketIds(pack), QStringList{"g-t1"});
         for (const auto& c : pack.chunks)
             QVERIFY(c.sourceId == "g1" || c.sourceId == "g-t1");
+    }
+
+    // A builder made per question (as the console makes one) reuses the planner estimates of the
+    // session's earlier questions through the cache it is given.
+    void buildersShareThePlannerEstimates()
+    {
+        retrieval::RetrievalOptions options;
+        options.exactScanThreshold = 0;  // no exact counts: the estimates stand
+        const auto cache = std::make_shared<retrieval::PathEstimateCache>();
+        const auto notes = [&] {
+            agent::ContextPackBuilder builder(*conn_);
+            builder.setEstimateCache(cache);
+            return builder.build(*agent::AgentDirectory(*conn_).byId(QStringLiteral("u1")), QStringLiteral("refund"), options)
+                .retrieval.notes;
+        };
+        const QString reused = QStringLiteral("row counts are planner estimates (reused");
+        QVERIFY(notes().filter(reused).isEmpty());
+        QCOMPARE(notes().filter(reused).size(), 1);
     }
 
     void unknownOrderIsSaid()
