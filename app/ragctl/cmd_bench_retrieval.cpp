@@ -348,7 +348,8 @@ int runBench(const QStringList& args)
                 Series& series = s[two ? "full retrieval, repeat, legs on two sessions" : "full retrieval, repeat, legs on one session"];
                 series.add(timed([&] { r = (two ? twoSessions : retriever).retrieve({agent, q, full}); }));
                 series.returned += static_cast<qint64>(r.chunks.size());
-                series.recall(recallOf(vectorRankingIds(r), truthIds));
+                const QList<qint64> rankingIds = vectorRankingIds(r);
+                series.recall(recallOf(rankingIds, truthIds));
                 if (two) {
                     for (const retrieval::StageTiming& t : r.diagnostics.timings)
                         runs[a].stages[QStringLiteral("(two sessions) ") + t.stage].add(t.ms);
@@ -362,8 +363,8 @@ int runBench(const QStringList& args)
                     }
                     Series& ranking = s["its vector ranking ready, two sessions"];
                     ranking.add(ready);
-                    ranking.recall(recallOf(vectorRankingIds(r), truthIds));
-                    ranking.returned += vectorRankingIds(r).size();
+                    ranking.recall(recallOf(rankingIds, truthIds));
+                    ranking.returned += rankingIds.size();
                 }
             }
 

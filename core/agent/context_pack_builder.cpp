@@ -50,7 +50,8 @@ ContextPack ContextPackBuilder::build(const retrieval::AgentIdentity& agent, con
                                                : retrieval::Retriever(conn_, reranker_);
     retriever.setSideSession(side_);
     retriever.setAuditSession(audit_);
-    retriever.setEstimateCache(estimates_);
+    if (estimates_)
+        retriever.setEstimateCache(estimates_);
     retrieval::RetrievalResult result = retriever.retrieve({agent, message, options});
     pack.chunks = std::move(result.chunks);
     pack.retrieval = std::move(result.diagnostics);

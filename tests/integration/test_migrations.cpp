@@ -18,6 +18,16 @@ class TestMigrations : public QObject {
         return db::PgConnection::open(test::TestDatabase::instance().conninfo() + QStringLiteral(" dbname=") + name);
     }
 
+    // The product's migrations up to and including `version`: a database as an older release left it.
+    static std::vector<db::Migration> migrationsUpTo(int version)
+    {
+        std::vector<db::Migration> some;
+        for (const db::Migration& m : db::Migrator::embedded())
+            if (m.version <= version)
+                some.push_back(m);
+        return some;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -77,9 +87,7 @@ private slots:
     void halfvecMigrationRebuildsExistingGraphs()
     {
         db::PgConnection conn = freshDatabase(QStringLiteral("migrate_graphs"));
-        std::vector<db::Migration> upTo9, all = db::Migrator::embedded();
-        std::copy_if(all.begin(), all.end(), std::back_inserter(upTo9), [](const db::Migration& m) { return m.version <= 9; });
-        db::Migrator(conn).apply(upTo9);
+        db::Migrator(conn).apply(migrationsUpTo(9));
         conn.exec("INSERT INTO merchants (id, name, plan) VALUES ('gm1', 'Graph Co', 'pro')");
         conn.exec("INSERT INTO corpus_versions (merchant_id, version, state, embedding_provider, embedding_model, "
                   "embedding_dims, chunker_version) VALUES ('gm1', 1, 'live', 'hash', 'm', 1536, 'c')");
@@ -92,7 +100,7 @@ private slots:
                   "FROM generate_series(0, 49) AS i");
         const QString aclGraph = conn.exec("SELECT app.create_acl_graph('gm1', 'topic:refund')").text(0, 0);
 
-        db::Migrator(conn).apply(all);
+        db::Migrator(conn).apply(db::Migrator::embedded());
         const auto definition = [&conn](const QString& index) {
             const db::PgResult r = conn.exec("SELECT indexdef FROM pg_indexes WHERE indexname = $1", db::PgParams().add(index));
             return r.empty() ? QString() : r.text(0, 0);
@@ -111,9 +119,7 @@ private slots:
     void postingsAreRebuiltInTheBlockFormat()
     {
         db::PgConnection conn = freshDatabase(QStringLiteral("migrate_postings"));
-        std::vector<db::Migration> upTo20, all = db::Migrator::embedded();
-        std::copy_if(all.begin(), all.end(), std::back_inserter(upTo20), [](const db::Migration& m) { return m.version <= 20; });
-        db::Migrator(conn).apply(upTo20);
+        db::Migrator(conn).apply(migrationsUpTo(20));
         conn.exec("INSERT INTO merchants (id, name, plan) VALUES ('pm1', 'Postings Co', 'pro')");
         conn.exec("INSERT INTO corpus_versions (merchant_id, version, state, embedding_provider, embedding_model, "
                   "embedding_dims, chunker_version) VALUES ('pm1', 1, 'live', 'hash', 'm', 3, 'c')");
@@ -128,7 +134,7 @@ private slots:
         // What migration 020's extension wrote: a count, the first and last id, then varints.
         conn.exec("UPDATE chunk_postings SET postings = '\\x010000000100000000000000010000000000000001010300000000'");
 
-        db::Migrator(conn).apply(all);
+        db::Migrator(conn).apply(db::Migrator::embedded());
         const db::PgResult r = conn.exec(
             "SELECT (SELECT sum(e.tf) FROM chunk_postings p, app.bm25_postings_entries(p.postings) AS e "
             "        WHERE p.lexeme = 'refund' AND p.token = 'topic:refund') AS refund_tf, "
