@@ -5,7 +5,9 @@
 --
 --   ragctl embed --merchant bm000 --bench-queries 120 > /tmp/queries.tsv
 --   psql "$DB" -v partition=chunks_m_bm000 -v dims=384 -v vectors=/tmp/queries.tsv -f bench/graph_recall.sql
---   psql "$DB" -v partition=chunks_m_bm000 -v dims=384 -f bench/recall_basins.sql     # 8 min
+--   ragctl embed --bench-queries 120 --texts > /tmp/texts.tsv
+--   psql "$DB" -v partition=chunks_m_bm000 -v dims=384 -v merchant=bm000 -v texts=/tmp/texts.tsv \
+--        -f bench/recall_basins.sql     # 10 min
 --
 -- Each part answers one question:
 --   1. are the misses spread over queries (near ties) or whole queries (a search that ends in the
@@ -16,6 +18,11 @@
 --   4. a funnel over the model's leading dimensions (LSA orders them by singular value, so a prefix
 --      is itself a smaller model): how much of the truth the exact 50-400 nearest by the first
 --      32-128 dimensions hold, the ceiling of a prefix graph re-ranked by the full vector;
+--   5. lexical seeds (with -v texts and -v merchant, the queries' texts): the graph's 50 nearest at
+--      ef_search 100, the lexical leg's 50 (as a staff agent), and both together, each re-ranked by
+--      the exact distance, against the truth;
+--   6. centring: each row minus the rows' mean, lifted onto a sphere by one more coordinate (the
+--      inner-product-to-cosine reduction, so the ranking is exactly the model's), a new graph.
 
 \set ON_ERROR_STOP on
 SET max_parallel_workers_per_gather = 0;
@@ -95,4 +102,79 @@ CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY d) AS ids FROM
     (SELECT id, subvector(embedding, 1, p.p) <=> subvector(q.v, 1, p.p) AS d FROM %I ORDER BY 2 LIMIT 400) s) c
 WHERE t.partition = %L GROUP BY p.p ORDER BY p.p
 $q$, :'partition', :'partition') \gexec
+RESET enable_indexscan;
+RESET enable_bitmapscan;
 
+-- 5. Lexical seeds.
+\if :{?texts}
+CREATE TEMP TABLE basin_texts (id int, t text);
+\set load_texts '\\copy basin_texts FROM ' :'texts'
+:load_texts
+CREATE TEMP TABLE basin_lexical AS
+SELECT q.id AS query, h.id FROM basin_texts q CROSS JOIN LATERAL app.bm25_leg(
+    :'merchant', (SELECT version FROM corpus_versions WHERE merchant_id = :'merchant' AND state = 'live'),
+    '{role:staff}', q.t, 1.2, 0.75, 0, 50) h;
+BEGIN;
+SET LOCAL hnsw.ef_search = 100;
+SET LOCAL hnsw.iterative_scan = relaxed_order;
+SET LOCAL enable_seqscan = off;
+SELECT format('CREATE TEMP TABLE basin_graph AS SELECT q.id AS query, f.id FROM ac_graph_bench.queries q '
+              'CROSS JOIN LATERAL (SELECT id FROM %I WHERE embedding_dims = %s '
+              'ORDER BY embedding::halfvec(%s) <=> q.v::halfvec(%s) LIMIT 50) f',
+              :'partition', :dims, :dims, :dims) \gexec
+COMMIT;
+SELECT format($q$
+SELECT s.source AS candidates,
+       round(avg((SELECT count(*) FROM (SELECT c.id FROM %1$I c WHERE c.id IN (
+                      SELECT id FROM basin_graph g WHERE g.query = q.id AND s.source <> 'lexical 50'
+                      UNION SELECT id FROM basin_lexical l WHERE l.query = q.id AND s.source <> 'graph 50')
+                  ORDER BY c.embedding <=> q.v LIMIT 10) r
+                  WHERE r.id IN (SELECT t.id FROM basin_truth t WHERE t.query = q.id))) / 10, 3) AS recall_at_10
+FROM (VALUES ('graph 50'), ('lexical 50'), ('both')) AS s(source), ac_graph_bench.queries q
+GROUP BY s.source ORDER BY 2
+$q$, :'partition') \gexec
+\endif
+
+-- 6. Centring (builds a graph of the tenant's size: about 3.5 min at 300,000 rows).
+SET maintenance_work_mem = '2GB';
+DROP TABLE IF EXISTS ac_graph_bench.centred;
+SELECT format('CREATE TEMP TABLE basin_centre AS SELECT avg(embedding) AS c FROM %I WHERE embedding_dims = %s',
+              :'partition', :dims) \gexec
+SELECT format('CREATE TEMP TABLE basin_radius AS SELECT max(vector_norm(embedding - (SELECT c FROM basin_centre))) * 1.0001 AS r '
+              'FROM %I WHERE embedding_dims = %s', :'partition', :dims) \gexec
+SELECT format('CREATE TABLE ac_graph_bench.centred AS SELECT id, (embedding - (SELECT c FROM basin_centre)) '
+              '|| ARRAY[sqrt((SELECT r * r FROM basin_radius) - vector_norm(embedding - (SELECT c FROM basin_centre)) ^ 2)]::vector AS v '
+              'FROM %I WHERE embedding_dims = %s', :'partition', :dims) \gexec
+SELECT format('CREATE INDEX ON ac_graph_bench.centred USING hnsw ((v::halfvec(%s)) halfvec_cosine_ops) '
+              'WITH (m = 32, ef_construction = 128)', :dims + 1) \gexec
+SET enable_indexscan = off;
+SELECT round(avg((SELECT count(*) FROM (SELECT c.id FROM ac_graph_bench.centred c ORDER BY c.v <=> (q.v || ARRAY[0]::vector) LIMIT 10) e
+                  WHERE e.id IN (SELECT t.id FROM basin_truth t WHERE t.query = q.id))) / 10, 3) AS exact_truth_shared_with_model
+FROM ac_graph_bench.queries q;
+RESET enable_indexscan;
+CREATE FUNCTION pg_temp.basin_centred(dims int, ef int)
+RETURNS TABLE (ef_search int, recall_at_10 numeric, p95_ms numeric)
+LANGUAGE plpgsql AS $$
+DECLARE
+    probe record;
+    got bigint[];
+    started timestamptz;
+    times float8[] := '{}';
+    hits int := 0;
+BEGIN
+    PERFORM set_config('enable_seqscan', 'off', true);
+    PERFORM set_config('hnsw.ef_search', ef::text, true);
+    FOR probe IN SELECT q.id, q.v || ARRAY[0]::vector AS v FROM ac_graph_bench.queries q ORDER BY q.id LOOP
+        started := clock_timestamp();
+        EXECUTE format('SELECT array_agg(id) FROM (SELECT id FROM ac_graph_bench.centred '
+                       'ORDER BY v::halfvec(%s) <=> $1::halfvec(%s) LIMIT 10) s', dims + 1, dims + 1) INTO got USING probe.v;
+        times := times || extract(epoch FROM clock_timestamp() - started) * 1000;
+        hits := hits + (SELECT count(*) FROM basin_truth t WHERE t.query = probe.id AND t.id = ANY (got));
+    END LOOP;
+    ef_search := ef;
+    recall_at_10 := round(hits::numeric / (SELECT count(*) FROM basin_truth), 3);
+    SELECT round(percentile_disc(0.95) WITHIN GROUP (ORDER BY x)::numeric, 2) INTO p95_ms FROM unnest(times) AS x;
+    RETURN NEXT;
+END
+$$;
+SELECT * FROM pg_temp.basin_centred(:dims, 100) UNION ALL SELECT * FROM pg_temp.basin_centred(:dims, 200);

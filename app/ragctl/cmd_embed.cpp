@@ -21,6 +21,7 @@ int runEmbed(const QStringList& args)
                       QStringLiteral("id")});
     parser.addOption({QStringLiteral("bench-queries"),
                       QStringLiteral("Embed the first n queries of `ragctl bench-retrieval` instead."), QStringLiteral("n")});
+    parser.addOption({QStringLiteral("texts"), QStringLiteral("Print <n>\\t<text> instead of the embeddings (the same numbering).")});
     parseOrThrow(parser, args, QStringLiteral("Embed texts with the configured embedder (AGENT_CONSOLE_EMBEDDER) or a merchant's model, and print "
                                               "<n>\\t<vector> per text."));
     QStringList texts = parser.positionalArguments();
@@ -31,6 +32,12 @@ int runEmbed(const QStringList& args)
     }
     if (texts.isEmpty())
         throw UsageError(QStringLiteral("nothing to embed: give texts or --bench-queries n"));
+    if (parser.isSet(QStringLiteral("texts"))) {
+        for (qsizetype i = 0; i < texts.size(); ++i)
+            out() << i << '\t' << texts[i] << '\n';
+        out().flush();
+        return 0;
+    }
     std::unique_ptr<ingest::Embedder> embedder;
     if (parser.isSet(QStringLiteral("merchant"))) {
         bootstrap::PreparedDatabase prepared = openDatabase(parser, false);
